@@ -1,0 +1,203 @@
+/* cmd_serve.c: `fazhi serve` — run the web server */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "cli/app.h"
+#include "cli/cli.h"
+#include "core/util.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/routes.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "store/store.h"
+
+static const char help[] =
+	"usage: fazhi serve [--data-dir DIR] [--listen HOST:PORT] [--db URL]\n"
+	"                   [--workers N] [options]\n\n"
+	"Run the web server until SIGTERM or SIGINT, which finish the\n"
+	"requests in flight and stop.\n\n"
+	"  --listen HOST:PORT   default 127.0.0.1:8080\n"
+	"  --db URL             override the database in fazhi.conf\n"
+	"  --workers N          worker threads (default: number of cores)\n"
+	"  --web-dir DIR        site assets (default: the source tree's web/)\n"
+	"  --vendor-dir DIR     assets copied from npm (default: next to the\n"
+	"                       binary, in vendor/)\n"
+	"  --access-log PATH    JSON lines; '-' for stdout, 'none' to disable\n"
+	"                       (default DIR/access.log)\n"
+	"  --behind-tls         a TLS-terminating proxy is in front: secure\n"
+	"                       cookies with the __Host- prefix, and HSTS\n"
+	"  --max-body BYTES     largest request body (default 10485760)\n"
+	"  --timeout SECONDS    idle connection timeout (default 30)\n"
+	"  --max-connections N  per worker (default 1024)\n";
+
+static char *vendor_default(const char *argv0)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return xstrdup("vendor");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	return xasprintf("%s/vendor", self);
+}
+
+static int open_access_log(struct server *srv, const char *opt,
+			   const char *data_dir)
+{
+	char *path;
+
+	if (opt && strcmp(opt, "none") == 0)
+		return 0;
+	if (opt && strcmp(opt, "-") == 0) {
+		srv->access_log = stdout;
+		return 0;
+	}
+	path = opt ? xstrdup(opt) : xasprintf("%s/access.log", data_dir);
+	srv->access_log = fopen(path, "a");
+	if (!srv->access_log)
+		error("cannot open access log %s", path);
+	free(path);
+	return srv->access_log ? 0 : FZ_ERR;
+}
+
+/* Check the schema and durability settings once before the workers
+ * open their own connections. */
+static int prepare_database(struct app *a, struct server *srv)
+{
+	struct db *db = app_db(a, true);
+	char what[128];
+	int rc = 0;
+
+	if (!db)
+		return FZ_ERR;
+	if (db_check_durability(db, what, sizeof(what))) {
+		error("database durability setting not as required: %s", what);
+		rc = FZ_ERR;
+	}
+	metrics_set_audit_length(srv->metrics, audit_length(db));
+	db_close(db);
+	return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "web-dir", required_argument, NULL, 'W' },
+		{ "vendor-dir", required_argument, NULL, 'V' },
+		{ "access-log", required_argument, NULL, 'A' },
+		{ "behind-tls", no_argument, NULL, 'T' },
+		{ "max-body", required_argument, NULL, 'B' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct server srv;
+	const char *data_dir = NULL, *db = NULL, *access = NULL;
+	char *vendor = NULL, err[256], why[256];
+	struct app a;
+	int64_t n;
+	int c, rc = 1;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.cfg.listen = "127.0.0.1:8080";
+	srv.cfg.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	srv.cfg.web_dir = FAZHI_SOURCE_WEB_DIR;
+	srv.cfg.max_header_bytes = 16384;
+	srv.cfg.max_body_bytes = 10 << 20;
+	srv.cfg.timeout_s = 30;
+	srv.cfg.max_connections = 1024;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data_dir = optarg; break;
+		case 'l': srv.cfg.listen = optarg; break;
+		case 'b': db = optarg; break;
+		case 'W': srv.cfg.web_dir = optarg; break;
+		case 'V': free(vendor); vendor = xstrdup(optarg); break;
+		case 'A': access = optarg; break;
+		case 'T': srv.cfg.behind_tls = true; break;
+		case 'w': case 'B': case 't': case 'C':
+			if (parse_int64(optarg, 1, 1 << 30, &n)) {
+				free(vendor);
+				return cli_usage_error("serve", "option needs "
+						       "a positive number, got "
+						       "'%s'", optarg);
+			}
+			if (c == 'w')
+				srv.cfg.workers = (int)n;
+			else if (c == 'B')
+				srv.cfg.max_body_bytes = (size_t)n;
+			else if (c == 't')
+				srv.cfg.timeout_s = (int)n;
+			else
+				srv.cfg.max_connections = (int)n;
+			break;
+		case 'h': free(vendor); return cli_help(help);
+		default:
+			free(vendor);
+			return cli_usage_error("serve", "unknown option");
+		}
+	}
+	if (optind < argc) {
+		free(vendor);
+		return cli_usage_error("serve", "unexpected argument '%s'",
+				       argv[optind]);
+	}
+	if (srv.cfg.workers < 1)
+		srv.cfg.workers = 1;
+	if (!vendor)
+		vendor = vendor_default(argv[0]);
+	srv.cfg.vendor_dir = vendor;
+	data_dir = app_default_data_dir(data_dir);
+	if (router_check_table(app_routes, app_route_count, why,
+			       sizeof(why))) {
+		error("route table: %s", why);
+		goto out;
+	}
+	if (app_open(&a, data_dir, db))
+		goto out_app;
+	srv.cfg.data_dir = a.data_dir;
+	srv.cfg.db_url = a.db_url;
+	srv.routes = app_routes;
+	srv.nroutes = app_route_count;
+	srv.keyring = a.keyring;
+	srv.sm2 = a.sm2;
+	snprintf(srv.sm2_key_id, sizeof(srv.sm2_key_id), "%s", a.sm2_key_id);
+	srv.metrics = metrics_new(app_routes, app_route_count);
+	pthread_mutex_init(&srv.log_lock, NULL);
+	srv.statics = static_load(srv.cfg.web_dir, srv.cfg.vendor_dir, err,
+				  sizeof(err));
+	if (!srv.statics) {
+		error("%s", err);
+		goto out_app;
+	}
+	if (prepare_database(&a, &srv) ||
+	    open_access_log(&srv, access, a.data_dir))
+		goto out_app;
+	rc = server_run(&srv) ? 1 : 0;
+	if (rc == 0)
+		fprintf(stderr, "fazhi: stopped\n");
+out_app:
+	if (srv.access_log && srv.access_log != stdout)
+		fclose(srv.access_log);
+	static_free(srv.statics);
+	metrics_free(srv.metrics);
+	app_close(&a);
+out:
+	free(vendor);
+	return rc;
+}

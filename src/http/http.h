@@ -1,0 +1,133 @@
+/* http.h: requests, routes and replies as feature code sees them
+ *
+ * A request is handled start to finish on one worker thread.  The handler
+ * gets a `struct req`, reads declared inputs through the getters, writes its
+ * body into `r->out` and returns an HTTP status.  A status >= 400 with an
+ * empty body makes the server draw the error page (or the JSON error for
+ * /api/ routes) from `r->err`.  Everything the request allocates is freed by
+ * the server after the reply is sent.
+ */
+#ifndef FZ_HTTP_H
+#define FZ_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "http/parse.h"
+
+struct evhttp_request;
+struct worker;
+struct db;
+struct user;
+
+enum http_method {
+	HM_GET = 1 << 0,
+	HM_HEAD = 1 << 1,
+	HM_POST = 1 << 2,
+	HM_PUT = 1 << 3,
+	HM_DELETE = 1 << 4,
+	HM_PATCH = 1 << 5,
+	HM_OTHER = 1 << 15,
+};
+
+/* What a route needs before its handler runs; enforced by the router. */
+enum route_flags {
+	RF_LOGIN = 1 << 0,       /* a session or API token is required */
+	RF_CSRF = 1 << 1,        /* state-changing: CSRF token and Origin */
+	RF_API = 1 << 2,         /* JSON errors; bearer tokens accepted */
+	RF_JSON_BODY = 1 << 3,   /* body must be a JSON object */
+	RF_FORM_BODY = 1 << 4,   /* body must be form-urlencoded */
+	RF_PRE_CHANGE = 1 << 5,  /* reachable while the password must change */
+	RF_NO_RATE = 1 << 6,     /* not counted by the per-address limiter */
+};
+
+#define ROUTE_MAX_PARAMS 4
+
+struct req;
+typedef int (*route_fn)(struct req *r);
+
+/* One row of the route table.  `perm` is mandatory: every route states who
+ * may call it (deny by default; PERM_PUBLIC is an explicit choice). */
+struct route {
+	unsigned methods;
+	const char *pattern;    /* "/admin/users/{}" : {} matches one segment */
+	int perm;               /* enum perm from auth/roles.h */
+	unsigned flags;
+	route_fn handler;
+	const char *name;       /* label for metrics and logs */
+};
+
+struct session {
+	char id_hash[65];       /* SM3 of the cookie token, hex */
+	char csrf[65];
+	int64_t created_at;
+	bool via_token;         /* authenticated by an API token */
+};
+
+struct req {
+	struct evhttp_request *ev;
+	struct worker *w;
+	struct db *db;
+	unsigned method;
+	char *path;             /* decoded path, without the query */
+	char *raw_query;
+	struct kvlist query;
+	struct kvlist form;
+	json_t *json;
+	struct kvlist cookies;
+	char ip[64];
+	char id[17];            /* request id, hex */
+	const struct route *route;
+	char *params[ROUTE_MAX_PARAMS];
+	int nparams;
+	struct user *user;      /* NULL when not logged in */
+	struct session sess;
+	bool hant;              /* render in Traditional characters */
+	bool is_api;
+	struct buf out;
+	const char *ctype;      /* default text/html; charset=utf-8 */
+	struct fz_err err;
+	int64_t t0_ns;
+	char *flash;            /* message shown once on the next page */
+	/* A body owned by someone who outlives the request (cached static
+	 * files), sent without copying instead of `out`. */
+	const void *body_ref;
+	size_t body_ref_len;
+};
+
+/* ---- reading input ---- */
+const char *req_header(struct req *r, const char *name);
+/* Query or form parameter (form first for POST); NULL when absent. */
+const char *req_param(struct req *r, const char *name);
+const char *req_query(struct req *r, const char *name);
+const char *req_form(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+/* Path parameter i (0-based) captured by "{}" in the route pattern. */
+const char *req_path_param(struct req *r, int i);
+/* Path parameter i as an id in [1, INT64_MAX]; < 0 when it is not one. */
+int req_path_id(struct req *r, int i, int64_t *out);
+
+/* ---- writing output ---- */
+void req_set_header(struct req *r, const char *name, const char *value);
+/* Set a cookie with HttpOnly; SameSite=Strict; Path=/ (and Secure behind
+ * TLS); max_age < 0 means a session cookie, 0 deletes it. */
+void req_set_cookie(struct req *r, const char *name, const char *value,
+		    int64_t max_age);
+/* 303 See Other to a local path. */
+int req_redirect(struct req *r, const char *location);
+/* Fill r->err and return `status` (for `return req_fail(r, ...)`). */
+int req_fail(struct req *r, int status, const char *code, const char *fmt,
+	     ...) FZ_PRINTF(4, 5);
+/* Reply with a JSON value (takes the reference). */
+int req_json(struct req *r, int status, json_t *v);
+/* Map a store failure to 503 (busy, unavailable) or 500, log it with the
+ * request id, count it, and return the status. */
+int req_db_fail(struct req *r, int rc);
+/* Message shown on the next page this browser loads. */
+void req_flash(struct req *r, const char *msg);
+
+#endif

@@ -1,0 +1,54 @@
+/* i18n.c: Simplified to Traditional Chinese through OpenCC */
+#include "http/i18n.h"
+
+#include <opencc/opencc.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "http/server.h"
+
+char *i18n_convert(void **handle, const char *s)
+{
+	char *out;
+
+	/* OpenCC handles are not thread-safe: one per thread, made lazily
+	 * because loading the dictionaries takes a few milliseconds. */
+	if (!*handle) {
+		opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD);
+
+		if (cc == (opencc_t)-1)
+			return NULL;
+		*handle = cc;
+	}
+	out = opencc_convert_utf8((opencc_t)*handle, s, strlen(s));
+	if (!out)
+		return NULL;
+	/* OpenCC allocates with its own allocator; hand back ours. */
+	{
+		char *copy = xstrdup(out);
+
+		opencc_convert_utf8_free(out);
+		return copy;
+	}
+}
+
+void i18n_close(void **handle)
+{
+	if (*handle)
+		opencc_close((opencc_t)*handle);
+	*handle = NULL;
+}
+
+void i18n_to_hant(struct worker *w, struct buf *b)
+{
+	char *out;
+
+	if (!b->len)
+		return;
+	out = i18n_convert(&w->opencc, buf_cstr(b));
+	if (!out)
+		return;
+	buf_reset(b);
+	buf_puts(b, out);
+	free(out);
+}

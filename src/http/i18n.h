@@ -1,0 +1,21 @@
+/* i18n.h: Simplified to Traditional Chinese through OpenCC
+ *
+ * Pages are written in Simplified Chinese.  A visitor who picks 繁體 gets
+ * the same page converted phrase by phrase (OpenCC s2t), which gets
+ * 干部→幹部, 规范→規範, 后公开→後公開 right where a character table does not.
+ */
+#ifndef FZ_I18N_H
+#define FZ_I18N_H
+
+#include "core/buf.h"
+
+struct worker;
+
+/* Convert the buffer in place; on failure the text stays Simplified. */
+void i18n_to_hant(struct worker *w, struct buf *b);
+/* Convert a string with a converter owned by the caller's thread;
+ * returns a malloc'd string or NULL.  For tools and tests. */
+char *i18n_convert(void **handle, const char *s);
+void i18n_close(void **handle);
+
+#endif

@@ -1,0 +1,159 @@
+/* layout.c: the page frame every HTML page shares */
+#include "http/layout.h"
+
+#include <string.h>
+
+#include "auth/roles.h"
+#include "auth/session.h"
+#include "http/html.h"
+#include "http/http.h"
+#include "http/server.h"
+#include "http/static.h"
+
+#define SITE_NAME "法治政府建设管理平台"
+
+struct nav_item {
+	const char *href;
+	const char *label;
+	enum perm perm;
+};
+
+static const struct nav_item nav[] = {
+	{ "/", "我的工作台", PERM_SELF },
+	{ "/admin/users", "用户管理", PERM_USER_ADMIN },
+	{ "/admin/departments", "部门管理", PERM_USER_ADMIN },
+	{ "/admin/policy", "安全策略", PERM_POLICY },
+	{ "/audit", "审计日志", PERM_AUDIT_READ },
+};
+
+void page_asset_url(struct req *r, const char *path)
+{
+	const char *etag = static_etag(r->w->srv->statics, path);
+	char v[17];
+
+	/* The ETag without quotes, shortened, is enough to bust caches. */
+	snprintf(v, sizeof(v), "%.16s", etag[0] ? etag + 1 : "0");
+	html(&r->out, "/static/%s?v=%u", path, v);
+}
+
+static void lang_switch(struct req *r)
+{
+	struct buf *b = &r->out;
+	const char *back = r->path ? r->path : "/";
+
+	html(b, "<div class=\"lang\" role=\"group\" aria-label=\"文字\">");
+	if (r->hant)
+		html(b, "<a href=\"/lang/hans?next=%u\" lang=\"zh-Hans\">简体"
+		     "</a><span aria-current=\"true\">繁体</span>", back);
+	else
+		html(b, "<span aria-current=\"true\">简体</span>"
+		     "<a href=\"/lang/hant?next=%u\" lang=\"zh-Hant\">繁体</a>",
+		     back);
+	html(b, "</div>");
+}
+
+static void nav_bar(struct req *r)
+{
+	struct buf *b = &r->out;
+	size_t i;
+
+	if (!r->user)
+		return;
+	html(b, "<nav class=\"main-nav\" aria-label=\"主导航\"><ul>");
+	for (i = 0; i < ARRAY_SIZE(nav); i++) {
+		bool here = strcmp(r->path, nav[i].href) == 0 ||
+			    (strlen(nav[i].href) > 1 &&
+			     str_starts(r->path, nav[i].href));
+
+		if (!roles_allow(r->user->roles, nav[i].perm))
+			continue;
+		html(b, "<li><a href=\"%s\"%r>%s</a></li>", nav[i].href,
+		     here ? " aria-current=\"page\"" : "", nav[i].label);
+	}
+	html(b, "</ul></nav>");
+}
+
+static void user_box(struct req *r)
+{
+	struct buf *b = &r->out;
+
+	if (!r->user) {
+		html(b, "<a class=\"login-link\" href=\"/login\">登录</a>");
+		return;
+	}
+	html(b, "<div class=\"user-box\"><a href=\"/account\">%s</a>"
+	     "<form method=\"post\" action=\"/logout\" class=\"inline\">",
+	     r->user->display_name);
+	html_hidden(b, "csrf", session_csrf(r));
+	html(b, "<button type=\"submit\" class=\"link\">退出</button>"
+	     "</form></div>");
+}
+
+static void flash(struct req *r)
+{
+	const char *msg = req_cookie(r, "fz_flash");
+	struct kvlist kv = { 0 };
+	struct buf q = BUF_INIT;
+
+	if (!msg || !*msg)
+		return;
+	/* The cookie holds the message percent-encoded (see req_flash). */
+	buf_puts(&q, "m=");
+	buf_puts(&q, msg);
+	if (parse_urlencoded(q.data, q.len, &kv, NULL) == 0 && kv.n == 1)
+		html(&r->out, "<div class=\"flash\" role=\"status\">%s</div>",
+		     kv.items[0].val);
+	kvlist_release(&kv);
+	buf_release(&q);
+	req_set_cookie(r, "fz_flash", "", 0);
+}
+
+void page_begin(struct req *r, const char *title)
+{
+	struct buf *b = &r->out;
+
+	html(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head>"
+	     "<meta charset=\"utf-8\">"
+	     "<meta name=\"viewport\" content=\"width=device-width, "
+	     "initial-scale=1\">"
+	     "<title>%s · %s</title>"
+	     "<link rel=\"stylesheet\" href=\"",
+	     r->hant ? "zh-Hant" : "zh-Hans", title, SITE_NAME);
+	page_asset_url(r, "css/site.css");
+	html(b, "\">");
+	if (r->user)
+		html(b, "<meta name=\"csrf-token\" content=\"%s\">",
+		     session_csrf(r));
+	html(b, "<script src=\"");
+	page_asset_url(r, "js/site.js");
+	html(b, "\" defer></script></head><body>"
+	     "<a class=\"skip\" href=\"#main\">跳到正文</a>"
+	     "<header class=\"site-header\"><div class=\"bar\">"
+	     "<a class=\"brand\" href=\"/\">%s</a>", SITE_NAME);
+	lang_switch(r);
+	user_box(r);
+	html(b, "</div>");
+	nav_bar(r);
+	html(b, "</header><main id=\"main\" tabindex=\"-1\">");
+	flash(r);
+	html(b, "<h1>%s</h1>", title);
+}
+
+void page_end(struct req *r)
+{
+	html(&r->out, "</main><footer class=\"site-footer\">"
+	     "<p>新昌高新园区管理委员会 · 法治政府建设管理平台</p>"
+	     "</footer></body></html>\n");
+}
+
+void page_error(struct req *r, int status, const char *msg)
+{
+	char title[32];
+
+	snprintf(title, sizeof(title), "出错了（%d）", status);
+	page_begin(r, title);
+	html(&r->out, "<div class=\"error-box\" role=\"alert\"><p>%s</p>"
+	     "<p class=\"muted\">请求编号：%s</p>"
+	     "<p><a href=\"/\">返回首页</a></p></div>", msg, r->id);
+	page_end(r);
+}

@@ -1,0 +1,20 @@
+/* layout.h: the page frame every HTML page shares
+ *
+ * page_begin() writes the document head, the header bar with the
+ * navigation the visitor's roles allow, the 简/繁 switch and any flash
+ * message; page_end() closes it.  Pages write their own content between
+ * the two with html().
+ */
+#ifndef FZ_LAYOUT_H
+#define FZ_LAYOUT_H
+
+struct req;
+
+void page_begin(struct req *r, const char *title);
+void page_end(struct req *r);
+/* A whole error page in the site's layout. */
+void page_error(struct req *r, int status, const char *msg);
+/* A link to a static asset with its cache-busting version. */
+void page_asset_url(struct req *r, const char *path);
+
+#endif

@@ -1,0 +1,52 @@
+/* pages.h: the route handlers of every feature, for the route table
+ *
+ * Each feature folder implements its own handlers; this header only lists
+ * them so routes.c can hold the one table the router enforces.
+ */
+#ifndef FZ_PAGES_H
+#define FZ_PAGES_H
+
+struct req;
+
+/* http/core_pages.c */
+int page_healthz(struct req *r);
+int page_metrics(struct req *r);
+int page_lang(struct req *r);
+
+/* auth/pages.c */
+int page_home(struct req *r);
+int page_login_form(struct req *r);
+int page_login(struct req *r);
+int page_logout(struct req *r);
+int page_password_form(struct req *r);
+int page_password(struct req *r);
+int page_account(struct req *r);
+int page_token_create(struct req *r);
+int page_token_revoke(struct req *r);
+int api_me(struct req *r);
+
+/* org/pages.c */
+int page_users(struct req *r);
+int page_user_new(struct req *r);
+int page_user_create(struct req *r);
+int page_user(struct req *r);
+int page_user_update(struct req *r);
+int page_user_action(struct req *r);   /* disable, enable, reset, kill */
+int page_user_roles(struct req *r);
+int page_departments(struct req *r);
+int page_department_create(struct req *r);
+int page_department_update(struct req *r);
+int api_users(struct req *r);
+int api_user_create(struct req *r);
+int api_departments(struct req *r);
+
+/* auth/policy_page.c */
+int page_policy(struct req *r);
+int page_policy_update(struct req *r);
+
+/* audit/page.c */
+int page_audit(struct req *r);
+int page_audit_export(struct req *r);
+int api_audit(struct req *r);
+
+#endif

@@ -1,0 +1,389 @@
+/* server.c: the HTTP server — listening socket, workers, graceful stop
+ *
+ * Each worker thread runs its own event loop and evhttp over a dup() of the
+ * one listening socket (evhttp closes the socket it is given when freed, so
+ * each needs its own descriptor).  The main thread only waits for SIGTERM
+ * or SIGINT, then asks each worker to stop accepting, finish the requests
+ * in flight and leave its loop.
+ */
+#include "http/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+
+#include "core/clock.h"
+#include "core/utf8.h"
+#include "auth/session.h"
+#include "http/i18n.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "store/store.h"
+
+#define STOP_GRACE_NS (10LL * 1000000000)
+
+struct server *server_current;
+
+/* Split "host:port" (or "[v6]:port", or ":port"). */
+static int split_listen(const char *spec, char *host, size_t hostlen,
+			char *port, size_t portlen)
+{
+	const char *colon = strrchr(spec, ':');
+	size_t hl;
+
+	if (!colon || !colon[1])
+		return FZ_ERR;
+	hl = (size_t)(colon - spec);
+	if (hl && spec[0] == '[' && spec[hl - 1] == ']') {
+		spec++;
+		hl -= 2;
+	}
+	if (hl >= hostlen || strlen(colon + 1) >= portlen)
+		return FZ_ERR;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	snprintf(port, portlen, "%s", colon + 1);
+	return FZ_OK;
+}
+
+static int open_listener(const char *spec)
+{
+	struct addrinfo hints, *ai = NULL, *p;
+	char host[256], port[16];
+	int fd = -1, one = 1;
+
+	if (split_listen(spec, host, sizeof(host), port, sizeof(port)))
+		return error("cannot parse listen address '%s' "
+			     "(expected HOST:PORT)", spec);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if (getaddrinfo(host[0] ? host : NULL, port, &hints, &ai))
+		return error("cannot resolve listen address '%s'", spec);
+	for (p = ai; p; p = p->ai_next) {
+		fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 &&
+		    listen(fd, 1024) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		return error("cannot listen on '%s': %s", spec,
+			     strerror(errno));
+	evutil_make_socket_nonblocking(fd);
+	return fd;
+}
+
+/* ---- access log ---- */
+
+static void access_log(struct worker *w, struct req *r, int status,
+		       int64_t ns)
+{
+	struct server *srv = w->srv;
+	char ts[21];
+	json_t *o;
+	char *line;
+	struct buf path = BUF_INIT;
+
+	if (!srv->access_log)
+		return;
+	clock_iso_utc(clock_now(), ts);
+	/* Paths come from the client: neutralise control characters so one
+	 * request is always one log line (jansson escapes the rest). */
+	text_sanitize_log(&path, r->path ? r->path : "",
+			  r->path ? strlen(r->path) : 0);
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:I,s:f,s:s}",
+		      "time", ts, "id", r->id, "ip", r->ip, "method",
+		      evhttp_request_get_command(r->ev) == EVHTTP_REQ_GET ?
+		      "GET" : r->method == HM_POST ? "POST" :
+		      r->method == HM_HEAD ? "HEAD" : "OTHER",
+		      "path", buf_cstr(&path), "status", status,
+		      "bytes", (json_int_t)(r->body_ref ? r->body_ref_len
+							: r->out.len),
+		      "ms", (double)ns / 1e6,
+		      "route", r->route ? r->route->name : "-");
+	buf_release(&path);
+	if (!o)
+		return;
+	if (r->user)
+		json_object_set_new(o, "user",
+				    json_string(session_user_login(r->user)));
+	line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!line)
+		return;
+	pthread_mutex_lock(&srv->log_lock);
+	fputs(line, srv->access_log);
+	fputc('\n', srv->access_log);
+	fflush(srv->access_log);
+	pthread_mutex_unlock(&srv->log_lock);
+	free(line);
+}
+
+/* ---- connections ---- */
+
+static bool conn_first_sight(struct worker *w, struct evhttp_connection *c);
+static void conn_forget(struct worker *w, struct evhttp_connection *c);
+
+static void conn_closed(struct evhttp_connection *c, void *arg)
+{
+	struct worker *w = arg;
+
+	conn_forget(w, c);
+	atomic_fetch_sub(&w->open_conns, 1);
+	metrics_connections(w->srv->metrics, -1);
+}
+
+/* Connections are counted at their first request: evhttp has no hook at
+ * accept time and no per-connection user data, so each worker keeps a
+ * small set of the connections it has seen, keyed by pointer, and drops
+ * an entry in the close callback. */
+
+static void request_done(struct evhttp_request *ev, void *arg)
+{
+	struct worker *w = arg;
+
+	atomic_fetch_sub(&w->inflight, 1);
+}
+
+static void handle(struct evhttp_request *ev, void *arg)
+{
+	struct worker *w = arg;
+	struct evhttp_connection *c = evhttp_request_get_connection(ev);
+	struct req r;
+	int status;
+
+	atomic_fetch_add(&w->inflight, 1);
+	evhttp_request_set_on_complete_cb(ev, request_done, w);
+	if (c && conn_first_sight(w, c)) {
+		atomic_fetch_add(&w->open_conns, 1);
+		metrics_connections(w->srv->metrics, 1);
+		evhttp_connection_set_closecb(c, conn_closed, w);
+	}
+	status = req_init(&r, w, ev);
+	if (status == 0 && w->srv->cfg.max_connections > 0 &&
+	    atomic_load(&w->open_conns) > w->srv->cfg.max_connections) {
+		evhttp_add_header(evhttp_request_get_output_headers(ev),
+				  "Connection", "close");
+		status = req_fail(&r, 503, "busy", "服务器繁忙，请稍后再试");
+	}
+	if (status == 0)
+		status = router_dispatch(&r, w->srv->routes, w->srv->nroutes);
+	req_finish(&r, status);
+	metrics_request(w->srv->metrics, r.route, status,
+			clock_mono_ns() - r.t0_ns);
+	access_log(w, &r, status, clock_mono_ns() - r.t0_ns);
+	req_release(&r);
+}
+
+static bool conn_first_sight(struct worker *w, struct evhttp_connection *c)
+{
+	size_t i, slot = ((uintptr_t)c >> 4) % CONN_SET_SIZE;
+
+	for (i = 0; i < CONN_SET_SIZE; i++) {
+		size_t k = (slot + i) % CONN_SET_SIZE;
+
+		if (w->conns[k] == c)
+			return false;
+		if (w->conns[k] == NULL) {
+			w->conns[k] = c;
+			return true;
+		}
+	}
+	/* Set full: count it anyway; the close callback balances it. */
+	return true;
+}
+
+static void conn_forget(struct worker *w, struct evhttp_connection *c)
+{
+	size_t i, slot = ((uintptr_t)c >> 4) % CONN_SET_SIZE;
+
+	for (i = 0; i < CONN_SET_SIZE; i++) {
+		size_t k = (slot + i) % CONN_SET_SIZE;
+
+		if (w->conns[k] == c) {
+			w->conns[k] = NULL;
+			/* Re-insert the rest of the probe run so lookups
+			 * still find entries placed after this one. */
+			for (k = (k + 1) % CONN_SET_SIZE; w->conns[k];
+			     k = (k + 1) % CONN_SET_SIZE) {
+				struct evhttp_connection *x = w->conns[k];
+
+				w->conns[k] = NULL;
+				conn_first_sight(w, x);
+			}
+			return;
+		}
+		if (!w->conns[k])
+			return;
+	}
+}
+
+/* ---- workers ---- */
+
+static void stop_poll(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct timeval tv = { 0, 20000 };
+
+	if (atomic_load(&w->inflight) == 0 ||
+	    clock_mono_ns() - w->stop_started_ns > STOP_GRACE_NS) {
+		event_base_loopexit(w->base, NULL);
+		return;
+	}
+	event_base_once(w->base, -1, EV_TIMEOUT, stop_poll, w, &tv);
+}
+
+/* Runs on the worker's own thread. */
+static void stop_accepting(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	if (w->bound)
+		evconnlistener_disable(evhttp_bound_socket_get_listener(
+			w->bound));
+	w->stop_started_ns = clock_mono_ns();
+	stop_poll(-1, 0, w);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+static int worker_init(struct worker *w, struct server *srv, int index,
+		       int listen_fd)
+{
+	const struct server_config *cfg = &srv->cfg;
+	char err[256];
+	int fd;
+
+	w->srv = srv;
+	w->index = index;
+	w->db = db_open(cfg->db_url, err, sizeof(err));
+	if (!w->db)
+		return error("worker %d: %s", index, err);
+	w->base = event_base_new();
+	w->http = w->base ? evhttp_new(w->base) : NULL;
+	if (!w->http)
+		return error("worker %d: cannot create event loop", index);
+	evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_header_bytes);
+	evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_body_bytes);
+	evhttp_set_timeout(w->http, cfg->timeout_s);
+	/* Accept every method so the router can answer 405 (TRACE too)
+	 * instead of evhttp's bare 501. */
+	evhttp_set_allowed_methods(w->http, 0xffff);
+	evhttp_set_default_content_type(w->http, "text/html; charset=utf-8");
+	evhttp_set_gencb(w->http, handle, w);
+	fd = dup(listen_fd);
+	if (fd < 0)
+		return error("worker %d: dup: %s", index, strerror(errno));
+	w->bound = evhttp_accept_socket_with_handle(w->http, fd);
+	if (!w->bound) {
+		close(fd);
+		return error("worker %d: cannot accept on socket", index);
+	}
+	return FZ_OK;
+}
+
+static void worker_release(struct worker *w)
+{
+	if (w->http)
+		evhttp_free(w->http);
+	if (w->base)
+		event_base_free(w->base);
+	if (w->db)
+		db_close(w->db);
+	i18n_close(&w->opencc);
+}
+
+static int wait_for_signal(void)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigwait(&set, &sig);
+	return sig;
+}
+
+int server_run(struct server *srv)
+{
+	struct worker *workers;
+	sigset_t set;
+	int fd, i, started = 0, rc = FZ_OK;
+
+	evthread_use_pthreads();
+	/* Block the stop signals in every thread; the main thread collects
+	 * them with sigwait() so no handler runs inside a worker. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	fd = open_listener(srv->cfg.listen);
+	if (fd < 0)
+		return FZ_ERR;
+	server_current = srv;
+	workers = xcalloc((size_t)srv->cfg.workers, sizeof(*workers));
+	for (i = 0; i < srv->cfg.workers; i++) {
+		if (worker_init(&workers[i], srv, i, fd)) {
+			rc = FZ_ERR;
+			break;
+		}
+	}
+	for (i = 0; rc == FZ_OK && i < srv->cfg.workers; i++) {
+		if (pthread_create(&workers[i].thread, NULL, worker_main,
+				   &workers[i])) {
+			rc = error("cannot start worker thread");
+			break;
+		}
+		started++;
+	}
+	if (rc == FZ_OK) {
+		printf("fazhi: listening on http://%s/\n", srv->cfg.listen);
+		fflush(stdout);
+		i = wait_for_signal();
+		fprintf(stderr, "fazhi: %s received, finishing requests\n",
+			i == SIGINT ? "SIGINT" : "SIGTERM");
+	}
+	atomic_store(&srv->stopping, true);
+	for (i = 0; i < started; i++) {
+		struct timeval now = { 0, 0 };
+
+		event_base_once(workers[i].base, -1, EV_TIMEOUT,
+				stop_accepting, &workers[i], &now);
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i].thread, NULL);
+	for (i = 0; i < srv->cfg.workers; i++)
+		worker_release(&workers[i]);
+	free(workers);
+	close(fd);
+	server_current = NULL;
+	return rc;
+}

@@ -1,0 +1,78 @@
+/* server.h: the HTTP server — workers, limits, shared state
+ *
+ * One listening socket; N worker threads, each with its own event loop,
+ * evhttp instance, database connection and OpenCC converter, all accepting
+ * on that socket.  Nothing per request is global: a request's state lives
+ * in its `struct req`.
+ */
+#ifndef FZ_SERVER_H
+#define FZ_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "http/http.h"
+
+struct keyring;
+struct sm2_key;
+struct static_cache;
+struct metrics;
+
+struct server_config {
+	const char *listen;      /* "127.0.0.1:8080" */
+	int workers;
+	const char *db_url;
+	const char *data_dir;
+	const char *web_dir;     /* own CSS, JS, images */
+	const char *vendor_dir;  /* assets copied from node_modules */
+	size_t max_header_bytes;
+	size_t max_body_bytes;
+	int timeout_s;           /* read/write timeout per connection */
+	int max_connections;     /* per worker */
+	bool behind_tls;         /* a TLS proxy terminates in front */
+	const char *access_log;  /* path, "-" for stdout, NULL for none */
+};
+
+struct server {
+	struct server_config cfg;
+	const struct route *routes;
+	size_t nroutes;
+	struct keyring *keyring;
+	struct sm2_key *sm2;
+	char sm2_key_id[17];
+	struct static_cache *statics;
+	struct metrics *metrics;
+	FILE *access_log;
+	pthread_mutex_t log_lock;
+	atomic_bool stopping;
+};
+
+#define CONN_SET_SIZE 4096
+
+struct worker {
+	struct server *srv;
+	int index;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	struct db *db;
+	void *opencc;            /* opencc_t, created on first use */
+	atomic_int open_conns;
+	atomic_int inflight;     /* requests whose reply is not yet sent */
+	int64_t stop_started_ns;
+	/* Connections seen, to count each once (see server.c). */
+	struct evhttp_connection *conns[CONN_SET_SIZE];
+	pthread_t thread;
+};
+
+/* Run until SIGTERM or SIGINT; returns 0 after a graceful stop. */
+int server_run(struct server *srv);
+
+/* The process-wide server, for code that has no request at hand
+ * (the audit checkpoint signer, metrics). NULL outside `serve`. */
+extern struct server *server_current;
+
+#endif

@@ -120,14 +120,23 @@ static int maybe_checkpoint(struct db *db, int64_t seq, const char *head,
 	return rc < 0 ? rc : 0;
 }
 
-static bool fault(const char *what)
+/* Test builds: FAZHI_FAULT=audit_append makes every append fail, and
+ * FAZHI_FAULT=audit_append=ACTION only appends of that action, so a test
+ * can log in and then watch one change fail closed. */
+static bool append_fault(const char *action)
 {
 #ifdef FAZHI_TEST_HOOKS
-	const char *f = getenv("FAZHI_FAULT");
+	const char *f = getenv("FAZHI_FAULT"), *p;
 
-	return f && strstr(f, what);
+	if (!f || !(p = strstr(f, "audit_append")))
+		return false;
+	p += strlen("audit_append");
+	if (*p != '=')
+		return true;
+	return strncmp(p + 1, action, strcspn(p + 1, ",")) == 0 &&
+	       strlen(action) == strcspn(p + 1, ",");
 #else
-	(void)what;
+	(void)action;
 	return false;
 #endif
 }
@@ -142,7 +151,7 @@ int64_t audit_append(struct db *db, const struct audit_entry *e)
 
 	if (!db_in_tx(db))
 		return DB_EMISUSE;
-	if (fault("audit_append"))
+	if (append_fault(e->action))
 		return DB_ERR;
 	rows = db_query(db, "SELECT seq, hash FROM audit_log "
 			"ORDER BY seq DESC LIMIT 1", "");

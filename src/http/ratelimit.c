@@ -20,7 +20,9 @@ static struct {
 	double rate, burst;
 } limits[RL_KIND_COUNT] = {
 	[RL_GENERAL] = { 0, 0 },
-	[RL_LOGIN] = { 0.5, 10 },
+	/* Generous enough for an office behind one NAT address signing in
+	 * at 8:30; account lockout is what stops guessing of one password. */
+	[RL_LOGIN] = { 2, 30 },
 	[RL_SUBMIT] = { 0.2, 5 },
 	[RL_SEARCH] = { 10, 30 },
 	[RL_EXPORT] = { 0.5, 5 },
@@ -64,7 +66,11 @@ bool ratelimit_take(enum rl_kind kind, const char *key)
 		b->tokens = limits[kind].burst;
 		b->last_ms = now;
 	}
-	b->tokens += (double)(now - b->last_ms) / 1000.0 * limits[kind].rate;
+	/* A clock that steps back (NTP, or a test clock) must not drain
+	 * the bucket: elapsed time is never negative. */
+	if (now > b->last_ms)
+		b->tokens += (double)(now - b->last_ms) / 1000.0 *
+			     limits[kind].rate;
 	if (b->tokens > limits[kind].burst)
 		b->tokens = limits[kind].burst;
 	b->last_ms = now;

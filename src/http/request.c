@@ -436,7 +436,15 @@ void req_finish(struct req *r, int status)
 		evhttp_add_header(h, "Vary", "Accept-Encoding");
 	}
 	body = evbuffer_new();
-	if (r->body_ref) {
+	if (r->method == HM_HEAD) {
+		/* evhttp would send the body of a HEAD reply: send only the
+		 * length the GET would have had. */
+		char len[24];
+
+		snprintf(len, sizeof(len), "%zu", r->body_ref ?
+			 r->body_ref_len : r->out.len);
+		evhttp_add_header(h, "Content-Length", len);
+	} else if (r->body_ref) {
 		evbuffer_add_reference(body, r->body_ref, r->body_ref_len,
 				       NULL, NULL);
 	} else if (r->out.len) {

@@ -187,6 +187,14 @@ static void handle(struct evhttp_request *ev, void *arg)
 	}
 	if (status == 0)
 		status = router_dispatch(&r, w->srv->routes, w->srv->nroutes);
+	/* A handler that returned with its transaction open is a bug; roll
+	 * it back so the worker's connection stays usable. */
+	if (db_in_tx(w->db)) {
+		fprintf(stderr, "fazhi: request %s (%s) left a transaction "
+			"open; rolled back\n", r.id,
+			r.route ? r.route->name : "-");
+		db_rollback(w->db);
+	}
 	req_finish(&r, status);
 	metrics_request(w->srv->metrics, r.route, status,
 			clock_mono_ns() - r.t0_ns);

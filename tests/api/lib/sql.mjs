@@ -1,0 +1,44 @@
+// sql.mjs: raw SQL against a test server's database, the way an operator
+// (or an attacker with file access) would reach it: the sqlite3 and psql
+// command-line clients.  Used to check what is stored and to tamper.
+import { spawnSync } from 'node:child_process';
+
+export function sql(srv, query) {
+	const isPg = srv.dbUrl.startsWith('postgres');
+	const r = isPg
+		? spawnSync('psql', [srv.dbUrl, '-X', '-q', '-A', '-t', '-v',
+			'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' })
+		: spawnSync('sqlite3', ['-batch', '-bail',
+			srv.dbUrl.replace(/^sqlite:/, ''), query],
+			{ encoding: 'utf8' });
+	return { code: r.status, out: (r.stdout ?? '').trim(),
+		err: (r.stderr ?? '').trim() };
+}
+
+// The statements that remove the append-only guard of the audit tables.
+export function dropAuditGuards(srv) {
+	const isPg = srv.dbUrl.startsWith('postgres');
+	const q = isPg
+		? 'DROP TRIGGER audit_log_append_only ON audit_log; ' +
+		  'DROP TRIGGER audit_cp_append_only ON audit_checkpoints;'
+		: 'DROP TRIGGER audit_log_no_update; ' +
+		  'DROP TRIGGER audit_log_no_delete; ' +
+		  'DROP TRIGGER audit_cp_no_update; ' +
+		  'DROP TRIGGER audit_cp_no_delete;';
+	const r = sql(srv, q);
+	if (r.code !== 0)
+		throw new Error(`cannot drop guards: ${r.err}`);
+}
+
+// Everything in the database as text (for "no plaintext stored" checks).
+export function dump(srv) {
+	const isPg = srv.dbUrl.startsWith('postgres');
+	const r = isPg
+		? spawnSync('pg_dump', ['--data-only', srv.dbUrl],
+			{ encoding: 'utf8', maxBuffer: 1 << 28 })
+		: spawnSync('sqlite3', [srv.dbUrl.replace(/^sqlite:/, ''),
+			'.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+	if (r.status !== 0)
+		throw new Error(`dump failed: ${r.stderr}`);
+	return r.stdout;
+}

@@ -1,0 +1,137 @@
+// server.test.mjs: the HTTP server itself — limits, caching, compression,
+// HEAD, metrics, health, the 繁體 switch and a graceful stop.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import zlib from 'node:zlib';
+import { backends, startServer, Client, loginAs } from './lib/harness.mjs';
+
+// Send raw bytes and read whatever comes back until the server closes.
+function raw(url, bytes, ms = 3000) {
+	const { hostname, port } = new URL(url);
+	return new Promise((resolve) => {
+		const s = net.connect(Number(port), hostname);
+		let out = '';
+		s.on('data', (d) => { out += d.toString('latin1'); });
+		s.on('close', () => resolve(out));
+		s.on('error', () => resolve(out));
+		s.setTimeout(ms, () => s.destroy());
+		s.write(bytes);
+	});
+}
+
+for (const backend of backends()) {
+describe(`http server (${backend})`, () => {
+	let srv;
+	before(async () => { srv = await startServer({ backend }); });
+	after(async () => { await srv?.stop(); });
+
+	it('health check and metrics', async () => {
+		const c = new Client(srv.url);
+		const h = await c.get('/healthz');
+		assert.equal(h.status, 200);
+		assert.equal(h.bodyText, 'ok\n');
+		const m = await (await loginAs(srv, 'sysadmin')).get('/metrics');
+		assert.equal(m.status, 200);
+		for (const name of ['fazhi_http_requests_total{route="healthz",status="200"}',
+			'fazhi_http_request_duration_seconds_bucket',
+			'fazhi_http_open_connections', 'fazhi_db_errors_total',
+			'fazhi_audit_chain_length'])
+			assert.ok(m.bodyText.includes(name), name);
+	});
+
+	it('static assets carry ETag and caching headers, and answer 304',
+	async () => {
+		const c = new Client(srv.url);
+		const r = await c.get('/static/css/site.css');
+		assert.equal(r.status, 200);
+		assert.match(r.headers.get('content-type'), /text\/css/);
+		const etag = r.headers.get('etag');
+		assert.match(etag, /^"[0-9a-f]+"$/);
+		assert.match(r.headers.get('cache-control'), /max-age/);
+		const again = await c.get('/static/css/site.css',
+			{ headers: { 'if-none-match': etag } });
+		assert.equal(again.status, 304);
+		const dots = await raw(srv.url, 'GET /static/../fazhi.conf HTTP/1.1\r\n' +
+			'Host: x\r\nConnection: close\r\n\r\n');
+		assert.match(dots, /^HTTP\/1\.1 400/);
+		const enc = await raw(srv.url, 'GET /static/%2e%2e/fazhi.conf HTTP/1.1\r\n' +
+			'Host: x\r\nConnection: close\r\n\r\n');
+		assert.match(enc, /^HTTP\/1\.1 400/);
+		assert.equal((await c.get('/static/nope.css')).status, 404);
+	});
+
+	it('gzip for text when the client accepts it', async () => {
+		const body = await raw(srv.url, 'GET /login HTTP/1.1\r\nHost: x\r\n' +
+			'Accept-Encoding: gzip\r\nConnection: close\r\n\r\n');
+		assert.match(body, /Content-Encoding: gzip/i);
+		const i = body.indexOf('\r\n\r\n');
+		const html = zlib.gunzipSync(Buffer.from(body.slice(i + 4), 'latin1'));
+		assert.match(html.toString(), /<form/);
+		const plain = await raw(srv.url, 'GET /login HTTP/1.1\r\nHost: x\r\n' +
+			'Connection: close\r\n\r\n');
+		assert.doesNotMatch(plain, /Content-Encoding/i);
+	});
+
+	it('HEAD sends headers only; keep-alive serves several requests', async () => {
+		const out = await raw(srv.url, 'HEAD /login HTTP/1.1\r\nHost: x\r\n\r\n' +
+			'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+		const parts = out.split('HTTP/1.1 ');
+		assert.equal(parts.length, 3, out.slice(0, 500));
+		assert.match(parts[1], /^200/);
+		assert.doesNotMatch(parts[1], /<html/i);
+		assert.match(parts[2], /^200[\s\S]*ok\n$/);
+	});
+
+	it('oversized headers and bodies are refused', async () => {
+		const big = 'x'.repeat(64 * 1024);
+		const h = await raw(srv.url, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${big}\r\n\r\n`);
+		assert.match(h, /^HTTP\/1\.1 4(00|13|31)/);
+		const c = new Client(srv.url);
+		await c.get('/login');
+		const r = await fetch(srv.url + '/login', { method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'a=' + 'b'.repeat(11 << 20) }).catch((e) => e);
+		if (r instanceof Response)
+			assert.equal(r.status, 413);
+		const bad = await raw(srv.url, 'GARBAGE\r\n\r\n');
+		assert.match(bad, /^HTTP\/1\.1 400|^$/);
+	});
+
+	it('the 繁體 switch converts phrase by phrase and is remembered', async () => {
+		const c = new Client(srv.url);
+		const r = await c.get('/lang/hant?next=/login');
+		assert.equal(r.status, 303);
+		assert.equal(r.headers.get('location'), '/login');
+		assert.equal(c.cookie('fz_lang'), 'hant');
+		const page = await c.get('/login');
+		assert.match(page.bodyText, /登錄|登入/);
+		assert.match(page.bodyText, /lang="zh-Hant"/);
+		assert.match(page.bodyText, /簡體|简体/);
+		const off = await c.get('/lang/hans?next=//evil.example');
+		assert.equal(off.headers.get('location'), '/');
+		assert.equal((await c.get('/lang/xx')).status, 404);
+	});
+});
+}
+
+describe('graceful stop', () => {
+	it('SIGTERM lets requests in flight finish and exits 0', async () => {
+		const srv = await startServer({});
+		const c = new Client(srv.url);
+		const pending = [];
+		for (let i = 0; i < 20; i++)
+			pending.push(c.get('/login').then((r) => r.status));
+		srv.process.kill('SIGTERM');
+		const statuses = await Promise.allSettled(pending);
+		const done = statuses.filter((s) => s.status === 'fulfilled');
+		for (const s of done)
+			assert.equal(s.value, 200);
+		const p = srv.process;
+		if (p.exitCode === null && p.signalCode === null)
+			await new Promise((resolve) => p.once('exit', resolve));
+		assert.equal(p.exitCode, 0, srv.stderr());
+		assert.match(srv.stderr(), /stopped/);
+		await srv.stop({ allowFail: true });
+	});
+});

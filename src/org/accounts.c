@@ -70,6 +70,30 @@ static int in_tx(struct db *db, tx_body body, void *arg, struct fz_err *err)
 	return 0;
 }
 
+/* Administrator roles belong to administrator accounts only, business
+ * roles to staff accounts only; with roles_compatible() this keeps the
+ * three powers apart. */
+static int kind_fits_roles(const char *kind, roleset rs, struct fz_err *err)
+{
+	const char *why;
+	bool admin = strcmp(kind, "admin") == 0;
+	int i;
+
+	for (i = 0; i < ROLE_COUNT; i++) {
+		if (!(rs & (1u << i)))
+			continue;
+		if (role_is_admin(i) && !admin)
+			return fz_fail(err, 400, "roles_conflict",
+				       "管理员角色只能授予管理员类型的账号");
+		if (!role_is_admin(i) && admin)
+			return fz_fail(err, 400, "roles_conflict",
+				       "管理员账号不能担任业务角色");
+	}
+	if (!roles_compatible(rs, &why))
+		return fz_fail(err, 400, "roles_conflict", "%s", why);
+	return 0;
+}
+
 static json_t *roles_json(roleset rs)
 {
 	json_t *a = json_array();
@@ -161,7 +185,6 @@ int account_create(struct db *db, const struct actor *who,
 	struct create_args a = { who, spec, NULL, 0 };
 	struct policy pol;
 	struct buf hash = BUF_INIT;
-	const char *why;
 	int rc;
 
 	if (!account_login_valid(spec->login))
@@ -173,8 +196,9 @@ int account_create(struct db *db, const struct actor *who,
 			       "姓名须为 1–64 个字符，且不含特殊符号");
 	if (strcmp(spec->kind, "staff") && strcmp(spec->kind, "admin"))
 		return fz_fail(err, 400, "bad_kind", "账号类型无效");
-	if (!roles_compatible(spec->roles, &why))
-		return fz_fail(err, 400, "roles_conflict", "%s", why);
+	rc = kind_fits_roles(spec->kind, spec->roles, err);
+	if (rc)
+		return rc;
 	rc = check_dept(db, spec->dept_id, err);
 	if (rc)
 		return rc;
@@ -419,7 +443,6 @@ static int change_role(struct db *db, const struct actor *who, int64_t id,
 {
 	struct role_args a = { who, id, role, grant };
 	struct user *u;
-	const char *why;
 	roleset next;
 	int rc;
 
@@ -433,14 +456,7 @@ static int change_role(struct db *db, const struct actor *who, int64_t id,
 		session_user_free(u);
 		return 0;
 	}
-	if (grant && role_is_admin(role) && strcmp(u->kind, "admin") != 0)
-		rc = fz_fail(err, 400, "roles_conflict",
-			     "管理员角色只能授予管理员类型的账号");
-	else if (grant && !role_is_admin(role) && strcmp(u->kind, "admin") == 0)
-		rc = fz_fail(err, 400, "roles_conflict",
-			     "管理员账号不能担任业务角色");
-	else if (!roles_compatible(next, &why))
-		rc = fz_fail(err, 400, "roles_conflict", "%s", why);
+	rc = grant ? kind_fits_roles(u->kind, next, err) : 0;
 	session_user_free(u);
 	if (rc)
 		return rc;

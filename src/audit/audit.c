@@ -105,8 +105,15 @@ static int maybe_checkpoint(struct db *db, int64_t seq, const char *head,
 		last_ts = db_int(rows, 1);
 	}
 	db_rows_free(rows);
-	if (seq - last_seq < cfg.every &&
-	    (last_seq == 0 || now - last_ts < cfg.minutes * 60))
+	/* Before the first checkpoint the T-minute rule counts from the
+	 * first entry, so a young, quiet trail still gets signed. */
+	if (last_seq == 0) {
+		rc = db_scalar_int(db, &last_ts, "SELECT MIN(ts) FROM "
+				   "audit_log", "");
+		if (rc < 0)
+			return rc;
+	}
+	if (seq - last_seq < cfg.every && now - last_ts < cfg.minutes * 60)
 		return 0;
 	checkpoint_message(&msg, seq, head, now);
 	rc = sm2_sign(cfg.signer, msg.data, msg.len, &sig);

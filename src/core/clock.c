@@ -2,6 +2,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,18 @@ int clock_parse_local(const char *s, int64_t *out)
 	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
 	size_t len = strlen(s);
 
+	/* sscanf alone would take "2026- 1-01" or "+1": check the shape. */
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	for (i = 0; i < len && i < sizeof(shape) - 1; i++) {
+		bool digit = s[i] >= '0' && s[i] <= '9';
+
+		if (shape[i] == 'd' ? !digit :
+		    shape[i] == 'T' ? (s[i] != 'T' && s[i] != ' ')
+				    : s[i] != shape[i])
+			return FZ_ERR;
+	}
 	if (len == 10) {
 		if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 ||
 		    n != 10)

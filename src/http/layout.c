@@ -78,7 +78,9 @@ static void user_box(struct req *r)
 	struct buf *b = &r->out;
 
 	if (!r->user) {
-		html(b, "<a class=\"login-link\" href=\"/login\">登录</a>");
+		if (!str_eq(r->path, "/login"))
+			html(b, "<a class=\"login-link\" href=\"/login\">"
+			     "登录</a>");
 		return;
 	}
 	html(b, "<div class=\"user-box\"><a href=\"/account\">%s</a>"
@@ -120,6 +122,8 @@ void page_begin(struct req *r, const char *title)
 	     "<link rel=\"stylesheet\" href=\"",
 	     r->hant ? "zh-Hant" : "zh-Hans", title, SITE_NAME);
 	page_asset_url(r, "css/site.css");
+	html(b, "\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"");
+	page_asset_url(r, "img/favicon.svg");
 	html(b, "\">");
 	if (r->user)
 		html(b, "<meta name=\"csrf-token\" content=\"%s\">",

@@ -11,7 +11,7 @@
 # --runtime-only installs only what `make run` needs: compiler, C libraries,
 # OpenCC data, node and npm (the server serves htmx from node_modules).
 # The default also installs what the tests and benchmarks use: PostgreSQL,
-# nginx, wrk, Chromium and clang's fuzzer runtime.
+# nginx, wrk, Chromium with CJK fonts and clang's fuzzer runtime.
 set -eu
 
 runtime_only=0
@@ -36,7 +36,10 @@ runtime_pkgs="build-essential cmake pkg-config libevent-dev libsqlite3-dev
 	sqlite3 libpq-dev libjansson-dev libssl-dev openssl libopencc-dev opencc
 	libxlsxwriter-dev libcmocka-dev zlib1g-dev libqrencode-dev
 	ca-certificates"
-test_pkgs="postgresql-15 nginx-light wrk chromium clang libclang-rt-14-dev"
+# fonts-noto-cjk: browser tests screenshot Chinese pages, which would
+# otherwise render as empty boxes.
+test_pkgs="postgresql-15 nginx-light wrk chromium fonts-noto-cjk clang
+	libclang-rt-14-dev"
 
 # A node from outside Debian (e.g. a vendor repository or a manual install)
 # is kept when it is recent enough: Debian's nodejs/npm would conflict.
@@ -56,11 +59,12 @@ command -v dpkg-query >/dev/null 2>&1 ||
 
 # dpkg-query prints nothing for packages it has never heard of, so anything
 # not reported as installed ("ii") counts as missing.
-installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $want \
-	2>/dev/null | awk '$1 == "ii" { print $2 }')
+# shellcheck disable=SC2086 # word splitting of the lists is intended
+installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $want \
+	2>/dev/null | awk '$1 == "ii" { printf "%s ", $2 }')"
 missing=
 for p in $want; do
-	case " $(echo $installed) " in
+	case $installed in
 	*" $p "*) ;;
 	*) missing="$missing $p" ;;
 	esac
@@ -84,6 +88,7 @@ else
 	say "apt-get update"
 	$apt update >/dev/null || die "apt-get update failed"
 	say "installing:$missing"
+	# shellcheck disable=SC2086
 	$apt install --no-install-recommends $missing >/dev/null ||
 		die "apt-get install failed:$missing"
 fi
@@ -92,8 +97,8 @@ command -v npm >/dev/null 2>&1 || die "npm not found after install"
 cd "$root"
 if [ ! -f package-lock.json ]; then
 	say "npm packages: no package-lock.json, skipped"
-elif [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] ||
-	[ package-lock.json -nt node_modules/.package-lock.json ]; then
+elif [ ! -f node_modules/.package-lock.json ] || [ -n "$(find \
+	package-lock.json -newer node_modules/.package-lock.json)" ]; then
 	say "npm ci"
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null ||
 		die "npm ci failed"

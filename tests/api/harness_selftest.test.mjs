@@ -24,7 +24,7 @@ const mode = process.env.FAKE_MODE || '';
 if (cmd === 'demo' || cmd === 'init') {
 	fs.mkdirSync(opt('--data-dir'), { recursive: true });
 	if (cmd === 'init') {
-		console.log('admin: root1\\npassword: Init-Pass-1');
+		console.log('admin: ' + opt('--admin') + '\\npassword: Init-Pass-1');
 	} else {
 		console.log(JSON.stringify({ admin: { login: 'sysadmin', password: 'pw0' },
 			users: [{ login: 'clerk', password: 'pw1', roles: ['clerk'] }],
@@ -230,7 +230,8 @@ describe('startServer with a stand-in binary', () => {
 	});
 
 	test('init when demo is false', async () => {
-		const srv = await startServer({ bin: fakeBin, demo: false });
+		const srv = await startServer({ bin: fakeBin, demo: false,
+			admin: 'root1' });
 		assert.deepEqual(srv.accounts.admin,
 			{ login: 'root1', password: 'Init-Pass-1' });
 		await srv.stop();

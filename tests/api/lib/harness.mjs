@@ -190,9 +190,10 @@ function waitExit(child, ms) {
 
 // Start a server with its own scratch directory and database.
 //   backend: 'sqlite' or 'pg'; demo: create demo accounts (else `init`);
+//   admin: the administrator's login for `init` (there is no default);
 //   workers: --workers; env: extra environment; bin: overrides FAZHI_BIN.
 export async function startServer({ backend = 'sqlite', demo = true,
-	workers = 2, env = {}, bin = fazhiBin() } = {}) {
+	admin = 'sysadmin', workers = 2, env = {}, bin = fazhiBin() } = {}) {
 	if (!fs.existsSync(bin))
 		throw new Error(`no fazhi binary at ${bin}: build it or set ` +
 			'FAZHI_BIN');
@@ -237,7 +238,8 @@ export async function startServer({ backend = 'sqlite', demo = true,
 			throw new Error(`unknown backend ${backend}`);
 		}
 
-		const cmd = demo ? ['demo', '--json'] : ['init'];
+		const cmd = demo ? ['demo', '--json'] :
+			['init', '--admin', admin];
 		const r = await exec(bin, [...cmd, '--data-dir', dataDir,
 			...dbArgs, '--kdf-iterations', '1000'], { env: childEnv });
 		if (r.code !== 0)
@@ -534,19 +536,21 @@ export class Client {
 	}
 }
 
-// Log in one of the server's accounts by login name; returns the client.
-// The demo JSON lists users; the admin is found under `admin`.
-export async function loginAs(srv, login, opts = {}) {
+// Log in one of the server's accounts, named by login or else by role
+// (the first demo user holding it); returns the client.
+export async function loginAs(srv, who, opts = {}) {
 	const all = [srv.accounts.admin, ...(srv.accounts.users ?? [])]
 		.filter(Boolean);
-	const acc = all.find((a) => a.login === login);
+	const acc = all.find((a) => a.login === who) ??
+		all.find((a) => (a.roles ?? []).includes(who));
 	if (!acc)
-		throw new Error(`no account ${login}; have ${all.map(
-			(a) => a.login).join(', ')}`);
+		throw new Error(`no account or role ${who}; have ${all.map(
+			(a) => `${a.login} [${(a.roles ?? []).join(' ')}]`)
+			.join(', ')}`);
 	const c = new Client(srv.url);
 	const res = await c.login(acc.login, acc.password, opts);
 	if (res.status >= 400)
-		throw new Error(`login ${login} failed: ${res.status}\n` +
+		throw new Error(`login ${acc.login} failed: ${res.status}\n` +
 			res.bodyText.slice(0, 2000));
 	return c;
 }

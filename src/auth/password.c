@@ -126,6 +126,12 @@ int password_load_blocklist(const char *path)
 
 	if (!f)
 		return FZ_ERR;
+	/* Loading again (a command that opens the installation twice)
+	 * replaces the list. */
+	while (blocklist_n > 0)
+		free(blocklist[--blocklist_n]);
+	free(blocklist);
+	blocklist = NULL;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		/* John the Ripper's list starts with "#!comment:" lines. */

@@ -280,6 +280,16 @@ static bool ctype_is(struct req *r, const char *want)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* Forms and JSON documents are small; uploads (which will have their own
+ * routes) may use the server-wide limit, which evhttp enforces itself. */
+#define STRUCTURED_BODY_MAX ((size_t)2 << 20)
+
+static int too_large(struct req *r)
+{
+	return req_fail(r, 413, "too_large", "提交的内容过大（上限 %zu KB）",
+			STRUCTURED_BODY_MAX >> 10);
+}
+
 int req_parse_form_body(struct req *r)
 {
 	const char *p;
@@ -288,6 +298,8 @@ int req_parse_form_body(struct req *r)
 	body_bytes(r, &p, &n);
 	if (n == 0)
 		return 0;
+	if (n > STRUCTURED_BODY_MAX)
+		return too_large(r);
 	if (!ctype_is(r, "application/x-www-form-urlencoded"))
 		return req_fail(r, 415, "unsupported_media_type",
 				"请求内容类型应为表单");
@@ -302,6 +314,8 @@ int req_parse_json_body(struct req *r)
 	size_t n;
 
 	body_bytes(r, &p, &n);
+	if (n > STRUCTURED_BODY_MAX)
+		return too_large(r);
 	if (!ctype_is(r, "application/json"))
 		return req_fail(r, 415, "unsupported_media_type",
 				"请求内容类型应为 application/json");

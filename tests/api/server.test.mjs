@@ -94,6 +94,14 @@ describe(`http server (${backend})`, () => {
 			body: 'a=' + 'b'.repeat(11 << 20) }).catch((e) => e);
 		if (r instanceof Response)
 			assert.equal(r.status, 413);
+		// Within the server's limit but over a form's: our own page.
+		await c.get('/login');
+		const form = await c.post('/login', 'login=' + 'x'.repeat(3 << 20) +
+			`&password=x&csrf=${c.csrf()}`, { headers:
+			{ 'content-type': 'application/x-www-form-urlencoded' } });
+		assert.equal(form.status, 413);
+		assert.match(form.bodyText, /site-header/);
+		assert.match(form.bodyText, /提交的内容过大/);
 		const bad = await raw(srv.url, 'GARBAGE\r\n\r\n');
 		assert.match(bad, /^HTTP\/1\.1 400|^$/);
 	});

@@ -102,6 +102,7 @@ say "fazhi demo data in $scratch/data"
 
 fport=$(free_port)
 "$bin" serve --data-dir "$scratch/data" --listen "127.0.0.1:$fport" \
+	--access-log none \
 	>"$scratch/fazhi.out" 2>"$scratch/fazhi.err" &
 fazhi_pid=$!
 for _ in $(seq 200); do

@@ -41,20 +41,6 @@
 
 /* ---- small helpers ---- */
 
-/* A path on this site: "/..." but not "//host" or "/\host", which
- * browsers read as another site, and nothing that could split a header. */
-static bool local_path(const char *s)
-{
-	size_t i;
-
-	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
-		return false;
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return i <= 2048;
-}
-
 /* A time for display (China Standard Time), or `never` for 0. */
 static const char *when(int64_t t, char out[17], const char *never)
 {
@@ -348,7 +334,7 @@ static int login_render(struct req *r, int status, const char *msg,
 		html(b, "<div class=\"error\" role=\"alert\">%s</div>", msg);
 	html(b, "<form method=\"post\" action=\"/login\" class=\"form\">");
 	html_hidden(b, "csrf", session_csrf(r));
-	if (local_path(next))
+	if (req_local_path(next))
 		html_hidden(b, "next", next);
 	html(b, "<div class=\"field\"><label for=\"login\">账号</label>"
 	     "<input id=\"login\" name=\"login\" type=\"text\" "
@@ -382,7 +368,7 @@ static const char *login_target(struct req *r, struct login_try *t,
 {
 	if (t->must_change || password_expired(r->db, t->kind, t->changed_at))
 		return "/account/password";
-	return local_path(next) ? next : "/";
+	return req_local_path(next) ? next : "/";
 }
 
 /* POST /login */

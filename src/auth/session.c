@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth/policy.h"
+#include "auth/tokens.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
@@ -22,17 +23,6 @@
 static const char *cookie_name(struct req *r)
 {
 	return r->w->srv->cfg.behind_tls ? "__Host-fz_sid" : "fz_sid";
-}
-
-static void token_hash(const char *token, char out[65])
-{
-	uint8_t h[SM3_LEN];
-	struct buf hex = BUF_INIT;
-
-	crypto_sm3(token, strlen(token), h);
-	buf_hex(&hex, h, sizeof(h));
-	memcpy(out, buf_cstr(&hex), 65);
-	buf_release(&hex);
 }
 
 static bool is_hex64(const char *s)
@@ -144,7 +134,7 @@ static int bearer_authenticate(struct req *r, const char *auth)
 
 	if (!str_starts(tok, "fzt_") || !is_hex64(tok + 4))
 		return req_fail(r, 401, "bad_token", "访问令牌无效");
-	token_hash(tok, h);
+	token_hash_hex(tok, h);
 	rows = db_query(r->db, "SELECT t.id, t.user_id FROM api_tokens t "
 			"JOIN users u ON u.id = t.user_id WHERE "
 			"t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
@@ -188,7 +178,7 @@ int session_authenticate(struct req *r)
 		return bearer_authenticate(r, auth);
 	if (!is_hex64(tok))
 		return 0;
-	token_hash(tok, h);
+	token_hash_hex(tok, h);
 	rows = db_query(r->db, "SELECT user_id, csrf, created_at, "
 			"last_seen_at FROM sessions WHERE id = ?", "s", h);
 	if (!rows)
@@ -325,7 +315,7 @@ int session_start(struct req *r, int64_t user_id)
 	if (crypto_random_hex(tok, TOKEN_BYTES) ||
 	    crypto_random_hex(csrf, TOKEN_BYTES))
 		return DB_ERR;
-	token_hash(tok, h);
+	token_hash_hex(tok, h);
 	rc = db_exec(r->db, "INSERT INTO sessions (id, user_id, csrf, "
 		     "created_at, last_seen_at, ip, user_agent) VALUES "
 		     "(?, ?, ?, ?, ?, ?, ?)", "sisiiss", h, user_id, csrf, now, now, r->ip,

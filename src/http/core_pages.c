@@ -12,20 +12,6 @@
 
 #define LANG_COOKIE_SECONDS ((int64_t)365 * 86400)
 
-/* A path on this site: "/..." but not "//host" or "/\host", which
- * browsers read as another site, and nothing that could split a header. */
-static bool local_path(const char *s)
-{
-	size_t i;
-
-	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
-		return false;
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return i <= 2048;
-}
-
 /*
  * GET /healthz: "ok" when this worker can reach its database.  Load
  * balancers call it often, so it does the least that proves the point.
@@ -77,5 +63,5 @@ int page_lang(struct req *r)
 	if (!lang || (strcmp(lang, "hant") != 0 && strcmp(lang, "hans") != 0))
 		return req_fail(r, 404, "not_found", "页面不存在");
 	req_set_cookie(r, "fz_lang", lang, LANG_COOKIE_SECONDS);
-	return req_redirect(r, local_path(next) ? next : "/");
+	return req_redirect(r, req_local_path(next) ? next : "/");
 }

@@ -117,7 +117,11 @@ void req_set_header(struct req *r, const char *name, const char *value);
  * TLS); max_age < 0 means a session cookie, 0 deletes it. */
 void req_set_cookie(struct req *r, const char *name, const char *value,
 		    int64_t max_age);
-/* 303 See Other to a local path. */
+/* Whether `s` is a path on this site ("/..." but not "//host" or
+ * "/\\host", which browsers read as another site, and nothing that
+ * could split a header): the only redirect targets taken from input. */
+bool req_local_path(const char *s);
+/* 303 See Other to a local path (anything else goes to "/"). */
 int req_redirect(struct req *r, const char *location);
 /* Fill r->err and return `status` (for `return req_fail(r, ...)`). */
 int req_fail(struct req *r, int status, const char *code, const char *fmt,

@@ -201,11 +201,23 @@ void req_set_cookie(struct req *r, const char *name, const char *value,
 	buf_release(&b);
 }
 
+bool req_local_path(const char *s)
+{
+	size_t i;
+
+	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
+		return false;
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return i <= 2048;
+}
+
 int req_redirect(struct req *r, const char *location)
 {
 	/* Only local paths: an open redirect would let a link to this site
 	 * send people anywhere. */
-	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+	if (!req_local_path(location))
 		location = "/";
 	req_set_header(r, "Location", location);
 	return 303;
@@ -372,10 +384,11 @@ static void render_error(struct req *r, int status)
 	const char *msg = r->err.msg[0] ? r->err.msg : default_message(status);
 	const char *code = r->err.code[0] ? r->err.code : "error";
 
-	/* 5xx details belong in the log, never in the reply. */
-	if (status >= 500) {
+	/* 5xx details belong in the log, never in the reply; a 503's
+	 * message is always one of ours ("try again later"), so it stays. */
+	if (status >= 500 && status != 503) {
 		msg = default_message(status);
-		code = status == 503 ? "unavailable" : "internal";
+		code = "internal";
 	}
 	buf_reset(&r->out);
 	if (r->is_api || str_starts(r->path ? r->path : "", "/api/")) {

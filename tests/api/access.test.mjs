@@ -1,21 +1,9 @@
 // access.test.mjs: access control and web hardening (AC-*, WB-*).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { backends, startServer, Client, loginAs } from './lib/harness.mjs';
+import { backends, startServer, Client, loginAs, rawHttp as raw }
+	from './lib/harness.mjs';
 
-function raw(url, bytes) {
-	const { hostname, port } = new URL(url);
-	return new Promise((resolve) => {
-		const s = net.connect(Number(port), hostname);
-		let out = '';
-		s.on('data', (d) => { out += d.toString('latin1'); });
-		s.on('close', () => resolve(out));
-		s.on('error', () => resolve(out));
-		s.setTimeout(3000, () => s.destroy());
-		s.write(bytes);
-	});
-}
 
 // Every GET page of the route table (parameters filled with a real id).
 const PAGES = ['/', '/account', '/admin/users',

@@ -2,23 +2,12 @@
 // HEAD, metrics, health, the 繁體 switch and a graceful stop.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import zlib from 'node:zlib';
-import { backends, startServer, Client, loginAs } from './lib/harness.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { backends, startServer, Client, loginAs, rawHttp as raw }
+	from './lib/harness.mjs';
 
-// Send raw bytes and read whatever comes back until the server closes.
-function raw(url, bytes, ms = 3000) {
-	const { hostname, port } = new URL(url);
-	return new Promise((resolve) => {
-		const s = net.connect(Number(port), hostname);
-		let out = '';
-		s.on('data', (d) => { out += d.toString('latin1'); });
-		s.on('close', () => resolve(out));
-		s.on('error', () => resolve(out));
-		s.setTimeout(ms, () => s.destroy());
-		s.write(bytes);
-	});
-}
 
 for (const backend of backends()) {
 describe(`http server (${backend})`, () => {
@@ -141,5 +130,66 @@ describe('graceful stop', () => {
 		assert.equal(p.exitCode, 0, srv.stderr());
 		assert.match(srv.stderr(), /stopped/);
 		await srv.stop({ allowFail: true });
+	});
+});
+
+// pg_ctl on a test cluster, as its owner (PostgreSQL refuses root).
+function pgCtl(srv, ...args) {
+	const bin = '/usr/lib/postgresql/15/bin/pg_ctl';
+	const cmd = process.getuid() === 0 ? ['runuser', '-u', 'postgres', '--',
+		bin] : [bin];
+	const r = spawnSync(cmd[0], [...cmd.slice(1), '-D', `${srv.pgDir}/data`,
+		'-w', '-t', '60', ...args], { encoding: 'utf8' });
+	assert.equal(r.status, 0, r.stderr);
+}
+
+describe('database trouble', () => {
+	it('a locked SQLite database gives 503 and changes nothing', async () => {
+		const srv = await startServer({});
+		try {
+			const c = await loginAs(srv, 'clerk');
+			await c.get('/account');
+			const csrf = c.csrf();
+			const locker = spawn('sqlite3', [srv.dbUrl.slice(7)],
+				{ stdio: ['pipe', 'pipe', 'inherit'] });
+			locker.stdin.write('BEGIN EXCLUSIVE;\nSELECT 42;\n');
+			await once(locker.stdout, 'data');
+			const r = await c.post('/account/tokens', { csrf,
+				name: 'while-locked' });
+			locker.stdin.end('ROLLBACK;\n');
+			await once(locker, 'exit');
+			assert.equal(r.status, 503, r.bodyText.slice(0, 300));
+			assert.match(r.bodyText, /数据库暂时不可用/);
+			const after = await c.get('/account');
+			assert.doesNotMatch(after.bodyText, /while-locked/);
+			const ok = await c.post('/account/tokens', { csrf: c.csrf(),
+				name: 'after-lock' });
+			assert.equal(ok.status, 200);
+		} finally {
+			await srv.stop();
+		}
+	});
+
+	it('PostgreSQL going away gives 503; the server recovers', {
+		skip: !backends().includes('pg') && 'PostgreSQL not enabled',
+	}, async () => {
+		const srv = await startServer({ backend: 'pg' });
+		try {
+			const c = await loginAs(srv, 'clerk');
+			const port = new URL(srv.dbUrl).port;
+			pgCtl(srv, '-m', 'fast', 'stop');
+			const h = await c.get('/healthz');
+			assert.equal(h.status, 503);
+			const r = await c.get('/account');
+			assert.equal(r.status, 503);
+			assert.match(r.bodyText, /数据库暂时不可用/);
+			assert.doesNotMatch(r.bodyText, /SELECT|connection to server/);
+			pgCtl(srv, '-l', `${srv.pgDir}/server.log`, '-o', `-p ${port}`,
+				'start');
+			assert.equal((await c.get('/healthz')).status, 200);
+			assert.equal((await c.get('/account')).status, 200);
+		} finally {
+			await srv.stop();
+		}
 	});
 });

@@ -290,6 +290,7 @@ function makeServer(s) {
 		url: s.url,
 		dataDir: s.dataDir,
 		dbUrl: s.dbUrl,
+		pgDir: s.pgDir,
 		accounts: s.accounts,
 		process: s.child,
 		setClock,
@@ -562,4 +563,20 @@ export function userWithRole(srv, role) {
 	if (!u)
 		throw new Error(`no demo user with role ${role}`);
 	return u;
+}
+
+// Send raw bytes to the server and collect everything it answers until it
+// closes the connection (or `ms` pass): for requests fetch() will not
+// make (TRACE, malformed or oversized ones, several on one connection).
+export function rawHttp(url, bytes, ms = 3000) {
+	const { hostname, port } = new URL(url);
+	return new Promise((resolve) => {
+		const s = net.connect(Number(port), hostname);
+		let out = '';
+		s.on('data', (d) => { out += d.toString('latin1'); });
+		s.on('close', () => resolve(out));
+		s.on('error', () => resolve(out));
+		s.setTimeout(ms, () => s.destroy());
+		s.write(bytes);
+	});
 }

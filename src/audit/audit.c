@@ -16,8 +16,8 @@
 static struct {
 	struct sm2_key *signer;
 	char key_id[17];
-	int every;
-	int minutes;
+	_Atomic int every;    /* changed by the security policy page */
+	_Atomic int minutes;
 } cfg = { NULL, "", 64, 5 };
 
 void audit_configure(struct sm2_key *signer, const char *key_id, int every,
@@ -27,6 +27,14 @@ void audit_configure(struct sm2_key *signer, const char *key_id, int every,
 	snprintf(cfg.key_id, sizeof(cfg.key_id), "%s", key_id ? key_id : "");
 	cfg.every = every > 0 ? every : 64;
 	cfg.minutes = minutes > 0 ? minutes : 5;
+}
+
+void audit_set_spacing(int every, int minutes)
+{
+	if (every > 0)
+		cfg.every = every;
+	if (minutes > 0)
+		cfg.minutes = minutes;
 }
 
 static void netstring(struct buf *b, const char *s)

@@ -52,6 +52,9 @@ struct actor {
 void audit_configure(struct sm2_key *signer, const char *key_id, int every,
 		     int minutes);
 
+/* Change the checkpoint spacing (the security policy changed). */
+void audit_set_spacing(int every, int minutes);
+
 /* Append inside the caller's write transaction (DB_EMISUSE otherwise).
  * Returns the new sequence number (> 0) or a DB_E* code. */
 int64_t audit_append(struct db *db, const struct audit_entry *e);

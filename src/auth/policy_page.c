@@ -150,6 +150,9 @@ static int save(struct req *r, const struct policy *next, bool *same)
 	/* Drop what another request may have cached between the write and
 	 * the commit (or during a rollback). */
 	policy_invalidate();
+	if (rc >= 0)
+		audit_set_spacing(after.audit_checkpoint_every,
+				  after.audit_checkpoint_minutes);
 	return rc < 0 ? rc : 0;
 }
 

@@ -64,7 +64,7 @@ int cli_parse(const char *cmd, const char *help, int argc, char **argv,
 	lo[nopts].val = 'h';
 	optind = 1;
 	opterr = 0;
-	while (rc == 0 && (c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			rc = CLI_HELP;
 			cli_help(help);

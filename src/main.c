@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{ "backup", cmd_backup, "make a consistent copy of the database" },
 	{ "demo", cmd_demo, "create or refresh the demonstration installation" },
 	{ "key", cmd_key, "manage the data-encryption keys" },
+	{ "calendar", cmd_calendar, "due dates on the official working-day "
+				    "calendar" },
 };
 
 static int usage(FILE *out)

@@ -25,7 +25,7 @@ int page_token_create(struct req *r);
 int page_token_revoke(struct req *r);
 int api_me(struct req *r);
 
-/* org/pages.c */
+/* org/users_page.c, user_page.c, departments_page.c, users_api.c */
 int page_users(struct req *r);
 int page_user_new(struct req *r);
 int page_user_create(struct req *r);

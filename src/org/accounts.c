@@ -299,8 +299,10 @@ int account_set_disabled(struct db *db, const struct actor *who, int64_t id,
 		disabled, NULL, json_object(), disabled,
 	};
 
-	if (disabled && who->id == id)
+	if (disabled && who->id == id) {
+		json_decref(a.details);
 		return fz_fail(err, 400, "self", "不能停用自己的账号");
+	}
 	return run_update(db, &a, err);
 }
 

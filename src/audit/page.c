@@ -25,6 +25,7 @@
 #include "auth/session.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/layout.h"
@@ -109,19 +110,8 @@ static void filter_args(struct buf *b, const struct audit_filter *f)
 		html(b, "&amp;to=%u", f->to);
 }
 
-static void text_field(struct buf *b, const char *id, const char *label,
-		       const char *value, const char *hint)
-{
-	html(b, "<div class=\"field\"><label for=\"%s\">%s</label>"
-	     "<input id=\"%s\" name=\"%s\" type=\"text\" value=\"%s\" "
-	     "maxlength=\"%d\" autocomplete=\"off\"", id, label, id, id,
-	     value ? value : "", AUDIT_FILTER_TEXT_MAX);
-	if (hint)
-		html(b, " aria-describedby=\"%s-hint\"><small id=\"%s-hint\">"
-		     "%s</small></div>", id, id, hint);
-	else
-		html(b, "></div>");
-}
+#define TEXT_MAX AUDIT_FILTER_TEXT_MAX
+#define OFF " autocomplete=\"off\""
 
 /* The form shows what was asked for, as typed, even when it was refused. */
 static void filter_form(struct req *r, bool bad)
@@ -142,14 +132,15 @@ static void filter_form(struct req *r, bool bad)
 	html(b, "<form method=\"get\" action=\"/audit\" class=\"filters\" "
 	     "role=\"search\" aria-label=\"筛选审计日志\"%r>",
 	     bad ? " aria-describedby=\"filter-error\"" : "");
-	text_field(b, "actor", "操作人", req_query(r, "actor"), NULL);
+	form_text(b, "actor", "操作人", req_query(r, "actor"), TEXT_MAX, OFF,
+		  NULL);
 	html(b, "<div class=\"field\"><label><input type=\"checkbox\" "
 	     "name=\"actor_exact\" value=\"1\"%r> 操作人精确匹配</label>"
 	     "</div>", exact && *exact && strcmp(exact, "0") ?
 	     " checked" : "");
-	text_field(b, "action", "操作", req_query(r, "action"),
+	form_text(b, "action", "操作", req_query(r, "action"), TEXT_MAX, OFF,
 		   "如 login；以“.”结尾按前缀匹配，如 user.");
-	text_field(b, "object", "对象", req_query(r, "object"),
+	form_text(b, "object", "对象", req_query(r, "object"), TEXT_MAX, OFF,
 		   "如 user:12；以“:”结尾按前缀匹配");
 	html(b, "<div class=\"field\"><label for=\"outcome\">结果</label>"
 	     "<select id=\"outcome\" name=\"outcome\">");
@@ -157,9 +148,9 @@ static void filter_form(struct req *r, bool bad)
 		html_option(b, outcomes[i][0], outcomes[i][1],
 			    str_eq(outcome ? outcome : "", outcomes[i][0]));
 	html(b, "</select></div>");
-	text_field(b, "from", "开始时间", req_query(r, "from"),
+	form_text(b, "from", "开始时间", req_query(r, "from"), TEXT_MAX, OFF,
 		   "北京时间，如 2026-01-31 或 2026-01-31T08:30");
-	text_field(b, "to", "结束时间", req_query(r, "to"),
+	form_text(b, "to", "结束时间", req_query(r, "to"), TEXT_MAX, OFF,
 		   "含当天（或当分钟）");
 	html(b, "<div class=\"field\"><label for=\"size\">每页条数</label>"
 	     "<select id=\"size\" name=\"size\">");

@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
+#include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/layout.h"
@@ -484,11 +485,7 @@ static int password_render(struct req *r, int status, const char *msg)
 		     "有效期，请先修改密码，然后才能继续使用本系统。</p>"
 		     "</div>");
 	html(b, "<div class=\"card\">");
-	if (msg)
-		html(b, "<div class=\"error\" role=\"alert\">%s</div>", msg);
-	html(b, "<form method=\"post\" action=\"/account/password\" "
-	     "class=\"form\">");
-	html_hidden(b, "csrf", session_csrf(r));
+	form_begin(r, "/account/password", msg);
 	html(b, "<div class=\"field\"><label for=\"current\">当前密码</label>"
 	     "<input id=\"current\" name=\"current\" type=\"password\" "
 	     "autocomplete=\"current-password\" required></div>"
@@ -666,11 +663,7 @@ static void token_form(struct req *r, size_t active, const char *msg,
 	struct buf *b = &r->out;
 
 	html(b, "<h3>创建新令牌</h3>");
-	if (msg)
-		html(b, "<div class=\"error\" role=\"alert\">%s</div>", msg);
-	html(b, "<form method=\"post\" action=\"/account/tokens\" "
-	     "class=\"form\">");
-	html_hidden(b, "csrf", session_csrf(r));
+	form_begin(r, "/account/tokens", msg);
 	html(b, "<div class=\"field\"><label for=\"token-name\">令牌名称"
 	     "</label><input id=\"token-name\" name=\"name\" type=\"text\" "
 	     "maxlength=\"64\" required aria-describedby=\"token-name-hint\" "

@@ -66,10 +66,10 @@ static void dept_table(struct req *r, const struct dept_tree *t)
 
 	html(b, "<section aria-labelledby=\"h-tree\"><h2 id=\"h-tree\">"
 	     "部门列表</h2><div class=\"table-wrap\"><table class=\"data\">");
-	org_table_head(b, cols);
+	table_head(b, cols);
 	for (i = 0; i < t->n; i++)
 		dept_row(r, t, &t->v[i]);
-	org_table_end(b, cols, t->n, "还没有部门");
+	table_end(b, cols, t->n, "还没有部门");
 	html(b, "</section>");
 }
 
@@ -87,9 +87,9 @@ static void dept_create_form(struct req *r, const struct dept_tree *t,
 	     "<h2 id=\"h-new\">新建部门</h2><form method=\"post\" "
 	     "action=\"/admin/departments\" class=\"form\">");
 	html_hidden(b, "csrf", session_csrf(r));
-	org_text_field(b, "code", "部门代码", f->code, 32, "",
+	form_text(b, "code", "部门代码", f->code, 32, " required",
 		       "1–32 位字母、数字、- 或 _，创建后不能修改");
-	org_text_field(b, "name", "部门名称", f->name, 64, "", NULL);
+	form_text(b, "name", "部门名称", f->name, 64, " required", NULL);
 	dept_tree_select(b, t, "parent_id", "上级部门", f->parent,
 			 "（无，顶级部门）");
 	html(b, "<div class=\"actions\"><button type=\"submit\" "

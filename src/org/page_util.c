@@ -121,42 +121,6 @@ void org_put_time(struct buf *b, int64_t t, const char *never)
 	html(b, "<time datetime=\"%s\">%s</time>", iso, local);
 }
 
-void org_text_field(struct buf *b, const char *name, const char *label,
-		    const char *value, int maxlength, const char *attrs,
-		    const char *hint)
-{
-	html(b, "<div class=\"field\"><label for=\"%s\">%s</label>"
-	     "<input id=\"%s\" name=\"%s\" value=\"%s\" required "
-	     "maxlength=\"%d\"%r", name, label, name, name, value, maxlength,
-	     attrs);
-	if (hint)
-		html(b, " aria-describedby=\"%s-hint\"><p class=\"muted\" "
-		     "id=\"%s-hint\">%s</p></div>", name, name, hint);
-	else
-		html(b, "></div>");
-}
-
-void org_table_head(struct buf *b, const char *const *cols)
-{
-	html(b, "<thead><tr>");
-	for (; *cols; cols++)
-		html(b, "<th scope=\"col\">%s</th>", *cols);
-	html(b, "</tr></thead><tbody>");
-}
-
-void org_table_end(struct buf *b, const char *const *cols, size_t rows,
-		   const char *empty)
-{
-	int span = 0;
-
-	while (cols[span])
-		span++;
-	if (!rows)
-		html(b, "<tr><td colspan=\"%d\" class=\"muted\">%s</td></tr>",
-		     span, empty);
-	html(b, "</tbody></table></div>");
-}
-
 int org_create_user(struct req *r, const struct user_spec *spec,
 		    char pw[21], int64_t *id, struct fz_err *err)
 {

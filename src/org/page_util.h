@@ -17,6 +17,7 @@
 #include "auth/roles.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include "http/form.h"
 
 struct db;
 struct db_rows;
@@ -77,18 +78,6 @@ int org_service_fail(struct req *r, const struct fz_err *e);
 void org_error_box(struct req *r, const char *msg);
 /* A <time> in local minutes, or `never` (muted) when t <= 0. */
 void org_put_time(struct buf *b, int64_t t, const char *never);
-/* A required text input named `name` with its label, in a .field;
- * `attrs` is more attributes for the input (markup written in the code,
- * never data), `hint` (or NULL) a muted line that describes it. */
-void org_text_field(struct buf *b, const char *name, const char *label,
-		    const char *value, int maxlength, const char *attrs,
-		    const char *hint);
-/* The column headings `cols` (NULL-terminated) of a table.data, up to
- * its <tbody>; and its end, with `empty` in a muted row when it has no
- * `rows`, closing the .table-wrap around it. */
-void org_table_head(struct buf *b, const char *const *cols);
-void org_table_end(struct buf *b, const char *const *cols, size_t rows,
-		   const char *empty);
 /* account_create by the signed-in administrator with a generated
  * password in `pw`, wiped unless the account was created (then the caller
  * shows it once and wipes it). */

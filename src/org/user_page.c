@@ -122,7 +122,7 @@ static void user_edit_form(struct req *r, const struct user *u,
 	     "<h2 id=\"h-edit\">修改信息</h2><form method=\"post\" "
 	     "action=\"/admin/users/%I\" class=\"form\">", u->id);
 	html_hidden(b, "csrf", session_csrf(r));
-	org_text_field(b, "display_name", "姓名", v->name, 64, "", NULL);
+	form_text(b, "display_name", "姓名", v->name, 64, " required", NULL);
 	dept_tree_select(b, t, "dept_id", "所属部门", v->dept, "（无）");
 	html(b, "<div class=\"actions\"><button type=\"submit\" "
 	     "class=\"primary\">保存</button></div></form></section>");

@@ -60,10 +60,10 @@ static void users_table(struct req *r, const struct user_list *l)
 
 	html(b, "<div class=\"table-wrap\"><table class=\"data\">"
 	     "<caption>共 %I 个用户</caption>", l->total);
-	org_table_head(b, cols);
+	table_head(b, cols);
 	for (i = 0; i < l->n; i++)
 		user_tr(b, &l->v[i]);
-	org_table_end(b, cols, l->n, "没有符合条件的用户");
+	table_end(b, cols, l->n, "没有符合条件的用户");
 }
 
 static void pager_link(struct buf *b, const struct user_filter *f,
@@ -144,11 +144,11 @@ static void new_user_fields(struct req *r, const struct dept_tree *t,
 {
 	struct buf *b = &r->out;
 
-	org_text_field(b, "login", "账号", f->login, 32,
-		       " autocomplete=\"off\" autocapitalize=\"none\" "
+	form_text(b, "login", "账号", f->login, 32,
+		       " required autocomplete=\"off\" autocapitalize=\"none\" "
 		       "spellcheck=\"false\"",
 		       "3–32 位小写字母、数字或 . _ -，以字母开头");
-	org_text_field(b, "display_name", "姓名", f->name, 64, "", NULL);
+	form_text(b, "display_name", "姓名", f->name, 64, " required", NULL);
 	dept_tree_select(b, t, "dept_id", "所属部门", f->dept, "（无）");
 	html(b, "<fieldset><legend>账号类型</legend>");
 	kind_radio(b, "staff", "工作人员", f->kind);

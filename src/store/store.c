@@ -183,6 +183,47 @@ static int vexec(struct db *db, const char *sql, const char *fmt,
 	return rc;
 }
 
+int db_savepoint(struct db *db)
+{
+	int rc;
+
+	clear_error(db);
+	if (!db->in_tx)
+		return db_fail(db, DB_EMISUSE, "savepoint outside a "
+			       "transaction");
+	rc = check_tx(db);
+	return rc ? rc : note(db, db->ops->script(db, "SAVEPOINT fz_job"));
+}
+
+int db_savepoint_release(struct db *db)
+{
+	int rc;
+
+	clear_error(db);
+	if (!db->in_tx)
+		return db_fail(db, DB_EMISUSE, "release outside a "
+			       "transaction");
+	rc = check_tx(db);
+	return rc ? rc : note(db, db->ops->script(db,
+						  "RELEASE SAVEPOINT fz_job"));
+}
+
+int db_savepoint_rollback(struct db *db)
+{
+	int rc;
+
+	clear_error(db);
+	if (!db->in_tx)
+		return db_fail(db, DB_EMISUSE, "rollback to savepoint "
+			       "outside a transaction");
+	/* Works in a failed transaction too: that is what it is for. */
+	rc = db->ops->script(db, "ROLLBACK TO SAVEPOINT fz_job; "
+			     "RELEASE SAVEPOINT fz_job");
+	if (rc == 0)
+		db->tx_err = 0;
+	return note(db, rc);
+}
+
 int db_exec(struct db *db, const char *sql, const char *fmt, ...)
 {
 	va_list ap;

@@ -61,6 +61,14 @@ int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 
+/* A savepoint inside the open write transaction, for work that must fail
+ * alone: one request among several committed together.  _release keeps
+ * the work since db_savepoint(); _rollback undoes it and clears the
+ * transaction's failure, so the rest can still commit.  Not nested. */
+int db_savepoint(struct db *db);
+int db_savepoint_release(struct db *db);
+int db_savepoint_rollback(struct db *db);
+
 /* Run a statement that returns no rows; returns the number of rows
  * changed (>= 0) or a DB_E* code. */
 int db_exec(struct db *db, const char *sql, const char *fmt, ...);

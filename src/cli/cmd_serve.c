@@ -14,6 +14,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "store/group.h"
 #include "store/store.h"
 
 static const char help[] =
@@ -188,7 +189,15 @@ int cmd_serve(int argc, char **argv)
 	if (prepare_database(&a, &srv) ||
 	    open_access_log(&srv, access, a.data_dir))
 		goto out_app;
+	srv.gc = gc_start(a.db_url, 256, err, sizeof(err));
+	if (!srv.gc) {
+		error("group commit writer: %s", err);
+		goto out_app;
+	}
 	rc = server_run(&srv) ? 1 : 0;
+	/* After the workers: requests they deferred have all finished. */
+	gc_stop(srv.gc);
+	srv.gc = NULL;
 	if (rc == 0)
 		fprintf(stderr, "fazhi: stopped\n");
 out_app:

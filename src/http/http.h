@@ -18,6 +18,10 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "http/parse.h"
+#include "store/group.h"
+
+/* A handler's "the reply comes later" (see req_defer). */
+#define HTTP_DEFERRED 1
 
 struct evhttp_request;
 struct worker;
@@ -97,6 +101,12 @@ struct req {
 	 * files), sent without copying instead of `out`. */
 	const void *body_ref;
 	size_t body_ref_len;
+	/* A request whose writes go through the group commit (req_defer). */
+	int (*run)(struct db *db, struct req *r);
+	int (*finish)(struct req *r, int rc);
+	int defer_rc;
+	struct gc_job job;
+	void *ctx;              /* the handler's own data across a deferral */
 };
 
 /* ---- reading input ---- */
@@ -131,6 +141,15 @@ int req_json(struct req *r, int status, json_t *v);
 /* Map a store failure to 503 (busy, unavailable) or 500, log it with the
  * request id, count it, and return the status. */
 int req_db_fail(struct req *r, int rc);
+/* Commit this request's writes together with other requests' (group
+ * commit).  `run` executes on the writer thread, on the writer's own
+ * connection, inside the shared transaction: it may use `db` and the
+ * request's parsed input (and r->ctx), nothing of the worker's.  Then
+ * `finish` runs back on the worker with run's result (or the commit's
+ * failure) and returns the status of the reply.  The handler returns
+ * what req_defer() returns. */
+int req_defer(struct req *r, int (*run)(struct db *db, struct req *r),
+	      int (*finish)(struct req *r, int rc));
 /* Message shown on the next page this browser loads. */
 void req_flash(struct req *r, const char *msg);
 

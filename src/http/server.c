@@ -32,6 +32,7 @@
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "store/group.h"
 #include "store/store.h"
 
 #define STOP_GRACE_NS (10LL * 1000000000)
@@ -170,11 +171,69 @@ static void request_done(struct evhttp_request *ev, void *arg)
 	atomic_fetch_sub(&w->inflight, 1);
 }
 
+/* The end of every request, deferred or not: reply, count, log, free. */
+static void complete(struct worker *w, struct req *r, int status)
+{
+	/* A handler that returned with its transaction open is a bug; roll
+	 * it back so the worker's connection stays usable. */
+	if (db_in_tx(w->db)) {
+		fprintf(stderr, "fazhi: request %s (%s) left a transaction "
+			"open; rolled back\n", r->id,
+			r->route ? r->route->name : "-");
+		db_rollback(w->db);
+	}
+	req_finish(r, status);
+	metrics_request(w->srv->metrics, r->route, status,
+			clock_mono_ns() - r->t0_ns);
+	access_log(w, r, status, clock_mono_ns() - r->t0_ns);
+	req_release(r);
+	free(r);
+}
+
+/* Back on the worker after the group commit: finish the reply. */
+static void resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct req *r = arg;
+
+	complete(r->w, r, r->finish(r, r->defer_rc));
+}
+
+/* On the writer thread: hand the result to the request's own worker.
+ * evhttp keeps a request whose client went away until we reply (the
+ * reply then just frees it), so `r` is still valid here. */
+static void deferred_done(void *arg, int rc)
+{
+	struct req *r = arg;
+	struct timeval now = { 0, 0 };
+
+	r->defer_rc = rc;
+	event_base_once(r->w->base, -1, EV_TIMEOUT, resume, r, &now);
+}
+
+static int deferred_run(struct db *db, void *arg)
+{
+	struct req *r = arg;
+
+	return r->run(db, r);
+}
+
+int req_defer(struct req *r, int (*run)(struct db *db, struct req *r),
+	      int (*finish)(struct req *r, int rc))
+{
+	r->run = run;
+	r->finish = finish;
+	r->job.run = deferred_run;
+	r->job.done = deferred_done;
+	r->job.arg = r;
+	gc_submit(r->w->srv->gc, &r->job);
+	return HTTP_DEFERRED;
+}
+
 static void handle(struct evhttp_request *ev, void *arg)
 {
 	struct worker *w = arg;
 	struct evhttp_connection *c = evhttp_request_get_connection(ev);
-	struct req r;
+	struct req *r = xmalloc(sizeof(*r));
 	int status;
 
 	atomic_fetch_add(&w->inflight, 1);
@@ -184,28 +243,17 @@ static void handle(struct evhttp_request *ev, void *arg)
 		metrics_connections(w->srv->metrics, 1);
 		evhttp_connection_set_closecb(c, conn_closed, w);
 	}
-	status = req_init(&r, w, ev);
+	status = req_init(r, w, ev);
 	if (status == 0 && w->srv->cfg.max_connections > 0 &&
 	    atomic_load(&w->open_conns) > w->srv->cfg.max_connections) {
 		evhttp_add_header(evhttp_request_get_output_headers(ev),
 				  "Connection", "close");
-		status = req_fail(&r, 503, "busy", "服务器繁忙，请稍后再试");
+		status = req_fail(r, 503, "busy", "服务器繁忙，请稍后再试");
 	}
 	if (status == 0)
-		status = router_dispatch(&r, w->srv->routes, w->srv->nroutes);
-	/* A handler that returned with its transaction open is a bug; roll
-	 * it back so the worker's connection stays usable. */
-	if (db_in_tx(w->db)) {
-		fprintf(stderr, "fazhi: request %s (%s) left a transaction "
-			"open; rolled back\n", r.id,
-			r.route ? r.route->name : "-");
-		db_rollback(w->db);
-	}
-	req_finish(&r, status);
-	metrics_request(w->srv->metrics, r.route, status,
-			clock_mono_ns() - r.t0_ns);
-	access_log(w, &r, status, clock_mono_ns() - r.t0_ns);
-	req_release(&r);
+		status = router_dispatch(r, w->srv->routes, w->srv->nroutes);
+	if (status != HTTP_DEFERRED)
+		complete(w, r, status);
 }
 
 static bool conn_first_sight(struct worker *w, struct evhttp_connection *c)

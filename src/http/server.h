@@ -20,6 +20,7 @@ struct keyring;
 struct sm2_key;
 struct static_cache;
 struct metrics;
+struct group_commit;
 
 struct server_config {
 	const char *listen;      /* "127.0.0.1:8080" */
@@ -45,6 +46,7 @@ struct server {
 	char sm2_key_id[17];
 	struct static_cache *statics;
 	struct metrics *metrics;
+	struct group_commit *gc; /* the one writer of deferred requests */
 	FILE *access_log;
 	pthread_mutex_t log_lock;
 	atomic_bool stopping;

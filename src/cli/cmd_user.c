@@ -5,6 +5,7 @@
 
 #include "audit/audit.h"
 #include "auth/password.h"
+#include "auth/tokens.h"
 #include "cli/app.h"
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -22,7 +23,9 @@ static const char help[] =
 	"  enable LOGIN              enable an account\n"
 	"  reset-password LOGIN      new password, to be changed at login\n"
 	"  grant LOGIN ROLE          grant a role (ends the user's sessions)\n"
-	"  revoke LOGIN ROLE         revoke a role\n\n"
+	"  revoke LOGIN ROLE         revoke a role\n"
+	"  token LOGIN NAME          create an API token for a machine\n"
+	"                            account; printed once\n\n"
 	"options: --data-dir DIR, --db URL\n"
 	"roles: clerk dept_head leader legal_adviser ogi_officer "
 	"conf_reviewer\n"
@@ -123,6 +126,25 @@ static int do_list(struct user_cmd *c)
 	return 0;
 }
 
+static int do_token(struct user_cmd *c)
+{
+	struct fz_err err = { 0 };
+	struct buf tok = BUF_INIT;
+	int64_t id;
+
+	if (need_args(c, 2, "token LOGIN NAME"))
+		return 2;
+	if ((id = find_login(c, c->args[0])) <= 0)
+		return 1;
+	if (token_create(c->db, &c->who, id, c->args[1], &tok, &err)) {
+		error("%s", err.msg);
+		return 1;
+	}
+	printf("token: %s\n", buf_cstr(&tok));
+	buf_release(&tok);
+	return 0;
+}
+
 static int do_change(struct user_cmd *c, const char *action)
 {
 	struct fz_err err = { 0 };
@@ -170,7 +192,7 @@ int cmd_user(int argc, char **argv)
 	};
 	static const char *const actions[] = {
 		"add", "list", "disable", "enable", "reset-password", "grant",
-		"revoke",
+		"revoke", "token",
 	};
 	const char *action;
 	int first, rc;
@@ -182,7 +204,7 @@ int cmd_user(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-')
 		return cli_usage_error("user", "which action? (add, list, "
 				       "disable, enable, reset-password, "
-				       "grant, revoke)");
+				       "grant, revoke, token)");
 	action = argv[1];
 	for (i = 0; i < ARRAY_SIZE(actions); i++)
 		if (strcmp(action, actions[i]) == 0)
@@ -204,6 +226,8 @@ int cmd_user(int argc, char **argv)
 	cli_actor(&c.who);
 	if (strcmp(action, "add") == 0)
 		rc = do_add(&c);
+	else if (strcmp(action, "token") == 0)
+		rc = do_token(&c);
 	else if (strcmp(action, "list") == 0)
 		rc = need_args(&c, 0, "no arguments") ? 2 : do_list(&c);
 	else

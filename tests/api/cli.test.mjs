@@ -96,6 +96,12 @@ describe(`fazhi user, backup (${backend})`, () => {
 		assert.notEqual(/^password: (\S+)$/m.exec(reset.stdout)[1], pw);
 		assert.equal(srv.run(['user', 'disable', 'nobody']).code, 1);
 		assert.equal(srv.run(['user', 'add', 'x']).code, 2, '--name missing');
+		const tok = srv.run(['user', 'token', 'wang.wu', '对接系统']);
+		assert.equal(tok.code, 0, tok.stderr);
+		const bearer = /^token: (fzt_[0-9a-f]{64})$/m.exec(tok.stdout)[1];
+		const me = await fetch(srv.url + '/api/v1/me', { headers:
+			{ authorization: `Bearer ${bearer}` } });
+		assert.equal(me.status, 403, 'password must still be changed');
 		const v = srv.run(['audit', 'verify']);
 		assert.equal(v.code, 0, v.stdout + v.stderr);
 	});

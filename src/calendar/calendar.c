@@ -79,7 +79,18 @@ void cal_format(cal_day d, char out[11])
 	int y, m, dd;
 
 	civil_from_days(d, &y, &m, &dd);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, dd);
+	/* By hand: the compiler cannot see that y has four digits. */
+	out[0] = (char)('0' + y / 1000 % 10);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + dd / 10);
+	out[9] = (char)('0' + dd % 10);
+	out[10] = '\0';
 }
 
 int cal_weekday(cal_day d)

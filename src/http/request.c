@@ -86,6 +86,19 @@ static void peer_address(struct req *r)
 	snprintf(r->ip, sizeof(r->ip), "%s", addr ? addr : "unknown");
 }
 
+/* A request id needs to be unique, not secret: the worker's random tag
+ * and its own counter, without a trip through the CSPRNG per request. */
+static void request_id(struct worker *w, char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t v = ((uint64_t)w->id_tag << 32) | (uint32_t)w->id_next++;
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+	out[16] = '\0';
+}
+
 int req_init(struct req *r, struct worker *w, struct evhttp_request *ev)
 {
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
@@ -99,7 +112,7 @@ int req_init(struct req *r, struct worker *w, struct evhttp_request *ev)
 	r->method = method_of(ev);
 	r->ctype = "text/html; charset=utf-8";
 	buf_init(&r->out, 8 << 20);
-	crypto_random_hex(r->id, 8);
+	request_id(w, r->id);
 	peer_address(r);
 
 	cookie = req_header(r, "Cookie");

@@ -27,6 +27,7 @@
 
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "crypto/crypto.h"
 #include "auth/session.h"
 #include "http/i18n.h"
 #include "http/metrics.h"
@@ -343,6 +344,7 @@ static int worker_init(struct worker *w, struct server *srv, int index,
 
 	w->srv = srv;
 	w->index = index;
+	crypto_random(&w->id_tag, sizeof(w->id_tag));
 	w->db = db_open(cfg->db_url, err, sizeof(err));
 	if (!w->db)
 		return error("worker %d: %s", index, err);

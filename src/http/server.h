@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "http/http.h"
@@ -65,6 +66,8 @@ struct worker {
 	atomic_int open_conns;
 	atomic_int inflight;     /* requests whose reply is not yet sent */
 	int64_t stop_started_ns;
+	uint32_t id_tag;         /* random, for request ids (request.c) */
+	uint32_t id_next;
 	/* Connections seen, to count each once (see server.c). */
 	struct evhttp_connection *conns[CONN_SET_SIZE];
 	pthread_t thread;

@@ -7,6 +7,8 @@
 #include "calendar/official.h"
 #include "cli/app.h"
 #include "cli/cli.h"
+#include "engine/clock.h"
+#include "store/store.h"
 #include "core/util.h"
 
 static const char help[] =
@@ -59,6 +61,34 @@ static int cmd_due(int nargs, char **args, const char *data_dir,
 	return 0;
 }
 
+/* Open cases counted under the old calendar get new due dates. */
+static int retime(const char *data_dir)
+{
+	struct fz_err err = { 0 };
+	struct calendar *cal;
+	struct app a;
+	struct db *db;
+	int changed = 0, rc = 1;
+
+	if (cli_open(&a, &db, data_dir, NULL))
+		goto out;
+	cal = calendar_open(data_dir, &err);
+	if (!cal) {
+		error("%s", err.msg);
+		goto out;
+	}
+	if (engine_retime_open(db, cal, &changed) < 0)
+		error("re-timing open cases failed: %s", db_errmsg(db));
+	else {
+		printf("%d open clocks re-timed\n", changed);
+		rc = 0;
+	}
+	calendar_free(cal);
+out:
+	cli_close(&a, db);
+	return rc;
+}
+
 static int cmd_import(int nargs, char **args, const char *data_dir,
 		      const char *output)
 {
@@ -100,7 +130,7 @@ static int cmd_import(int nargs, char **args, const char *data_dir,
 	}
 	calendar_entries(c, &count);
 	printf("%s: %zu dated entries\n", path, count);
-	rc = 0;
+	rc = output ? 0 : retime(data_dir);
 out:
 	buf_release(&in);
 	buf_release(&out);

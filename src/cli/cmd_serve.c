@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "calendar/official.h"
+#include "engine/workflow.h"
+#include "pii/pii.h"
 #include "cli/app.h"
 #include "cli/cli.h"
 #include "core/util.h"
@@ -68,6 +71,22 @@ static int open_access_log(struct server *srv, const char *opt,
 		error("cannot open access log %s", path);
 	free(path);
 	return srv->access_log ? 0 : FZ_ERR;
+}
+
+/* The calendar and the procedure definitions: a definition that does not
+ * validate stops the server here, naming the file and line. */
+static int load_procedures(struct server *srv, const char *data_dir)
+{
+	struct fz_err err = { 0 };
+
+	srv->cal = calendar_open(data_dir, &err);
+	if (!srv->cal)
+		return error("calendar: %s", err.msg);
+	if (workflows_load(workflows_default_dir(), &err))
+		return error("procedure definitions: %s", err.msg);
+	if (pii_divisions_init(&err))
+		return error("division codes: %s", err.msg);
+	return 0;
 }
 
 /* Check the schema and durability settings once before the workers
@@ -186,6 +205,8 @@ int cmd_serve(int argc, char **argv)
 		error("%s", err);
 		goto out_app;
 	}
+	if (load_procedures(&srv, a.data_dir))
+		goto out_app;
 	if (prepare_database(&a, &srv) ||
 	    open_access_log(&srv, access, a.data_dir))
 		goto out_app;
@@ -204,6 +225,8 @@ out_app:
 	if (srv.access_log && srv.access_log != stdout)
 		fclose(srv.access_log);
 	static_free(srv.statics);
+	calendar_free(srv.cal);
+	workflows_unload();
 	metrics_free(srv.metrics);
 	app_close(&a);
 out:

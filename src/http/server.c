@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/utf8.h"
 #include "crypto/crypto.h"
+#include "engine/clock.h"
 #include "auth/session.h"
 #include "http/i18n.h"
 #include "http/metrics.h"
@@ -327,10 +328,38 @@ static void stop_accepting(evutil_socket_t fd, short what, void *arg)
 	stop_poll(-1, 0, w);
 }
 
+/* Worker 0 also runs the supervision (督办) sweep: every overdue open
+ * clock gets its reminder.  Hourly is plenty for limits counted in days,
+ * and the sweep is idempotent. */
+#define SUPERVISE_SECONDS 3600
+
+static void supervise(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct timeval next = { SUPERVISE_SECONDS, 0 };
+	int created = 0;
+
+	if (atomic_load(&w->srv->stopping))
+		return;
+	if (w->srv->cal && engine_supervise(w->db, w->srv->cal, clock_now(),
+					    &created) < 0)
+		fprintf(stderr, "fazhi: supervision sweep failed: %s\n",
+			db_errmsg(w->db));
+	else if (created)
+		fprintf(stderr, "fazhi: %d supervision reminders issued\n",
+			created);
+	event_base_once(w->base, -1, EV_TIMEOUT, supervise, w, &next);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
+	if (w->index == 0) {
+		struct timeval soon = { 1, 0 };
+
+		event_base_once(w->base, -1, EV_TIMEOUT, supervise, w, &soon);
+	}
 	event_base_dispatch(w->base);
 	return NULL;
 }

@@ -22,6 +22,7 @@ struct sm2_key;
 struct static_cache;
 struct metrics;
 struct group_commit;
+struct calendar;
 
 struct server_config {
 	const char *listen;      /* "127.0.0.1:8080" */
@@ -48,6 +49,7 @@ struct server {
 	struct static_cache *statics;
 	struct metrics *metrics;
 	struct group_commit *gc; /* the one writer of deferred requests */
+	struct calendar *cal;    /* the official working-day calendar */
 	FILE *access_log;
 	pthread_mutex_t log_lock;
 	atomic_bool stopping;

@@ -1,6 +1,8 @@
 /* schema.c: the versioned migrations of the database schema */
 #include "store/schema.h"
 
+#include <stddef.h>
+
 /* Version 1: organisation, accounts, sessions, settings, audit trail. */
 static const char v1_sql[] =
 	"CREATE TABLE departments ("
@@ -107,8 +109,96 @@ static const char v1_pg[] =
 	" ON audit_checkpoints FOR EACH STATEMENT"
 	" EXECUTE FUNCTION fz_append_only();\n";
 
+/* Version 2: the case engine — cases, their history and statutory clocks.
+ * Personal data of the people behind a case is not held here: each
+ * procedure's desk keeps it, encrypted, in a table of its own keyed by
+ * case id. */
+static const char v2_sql[] =
+	"CREATE TABLE cases ("
+	" id {ID},"
+	" proc TEXT NOT NULL,"
+	" version INTEGER NOT NULL,"
+	" year INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" number TEXT NOT NULL UNIQUE,"
+	" state TEXT NOT NULL,"
+	" is_final INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT NOT NULL DEFAULT '',"
+	" channel TEXT NOT NULL DEFAULT '',"
+	" category TEXT NOT NULL DEFAULT '',"
+	" origin_dept_id BIGINT REFERENCES departments(id),"
+	" dept_id BIGINT REFERENCES departments(id),"
+	" assignee_id BIGINT REFERENCES users(id),"
+	" merged_into BIGINT REFERENCES cases(id),"
+	" fields TEXT NOT NULL,"
+	" created_by BIGINT REFERENCES users(id),"
+	" created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL,"
+	" closed_at BIGINT NOT NULL DEFAULT 0,"
+	" UNIQUE (proc, year, seq));\n"
+	"CREATE INDEX cases_proc_year ON cases(proc, year);\n"
+	"CREATE INDEX cases_dept ON cases(dept_id, is_final);\n"
+	"CREATE INDEX cases_assignee ON cases(assignee_id);\n"
+	"CREATE TABLE case_counters ("
+	" proc TEXT NOT NULL,"
+	" year INTEGER NOT NULL,"
+	" next_seq BIGINT NOT NULL,"
+	" PRIMARY KEY (proc, year));\n"
+	"CREATE TABLE case_events ("
+	" id {ID},"
+	" case_id BIGINT NOT NULL REFERENCES cases(id),"
+	" seq INTEGER NOT NULL,"
+	" action TEXT NOT NULL,"
+	" from_state TEXT NOT NULL,"
+	" to_state TEXT NOT NULL,"
+	" actor_id BIGINT,"
+	" actor TEXT NOT NULL,"
+	" actor_dept_id BIGINT,"
+	" ts BIGINT NOT NULL,"
+	" fields TEXT NOT NULL,"
+	" legal_review INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE (case_id, seq));\n"
+	"CREATE INDEX case_events_ts ON case_events(ts);\n"
+	"CREATE TABLE case_clocks ("
+	" case_id BIGINT NOT NULL REFERENCES cases(id),"
+	" clock_id TEXT NOT NULL,"
+	" unit TEXT NOT NULL CHECK (unit IN ('working', 'calendar')),"
+	" length INTEGER NOT NULL,"
+	" holiday_shift INTEGER NOT NULL DEFAULT 1,"
+	" supervised INTEGER NOT NULL DEFAULT 1,"
+	" started_day INTEGER NOT NULL,"
+	" extension_days INTEGER NOT NULL DEFAULT 0,"
+	" extensions INTEGER NOT NULL DEFAULT 0,"
+	" paused_days INTEGER NOT NULL DEFAULT 0,"
+	" paused_since INTEGER,"
+	" stopped_day INTEGER,"
+	" stopped_at BIGINT NOT NULL DEFAULT 0,"
+	" stop_action TEXT NOT NULL DEFAULT '',"
+	" cancelled INTEGER NOT NULL DEFAULT 0,"
+	" due_day INTEGER NOT NULL,"
+	" PRIMARY KEY (case_id, clock_id));\n"
+	"CREATE INDEX case_clocks_due ON case_clocks(stopped_day, due_day);\n"
+	"CREATE TABLE case_clock_pauses ("
+	" id {ID},"
+	" case_id BIGINT NOT NULL REFERENCES cases(id),"
+	" clock_id TEXT NOT NULL,"
+	" from_day INTEGER NOT NULL,"
+	" to_day INTEGER);\n"
+	"CREATE INDEX case_clock_pauses_case ON case_clock_pauses(case_id);\n"
+	"CREATE TABLE case_reminders ("
+	" id {ID},"
+	" case_id BIGINT NOT NULL REFERENCES cases(id),"
+	" clock_id TEXT NOT NULL,"
+	" due_day INTEGER NOT NULL,"
+	" dept_id BIGINT REFERENCES departments(id),"
+	" assignee_id BIGINT REFERENCES users(id),"
+	" created_at BIGINT NOT NULL,"
+	" UNIQUE (case_id, clock_id, due_day));\n"
+	"CREATE INDEX case_reminders_dept ON case_reminders(dept_id);\n";
+
 const struct migration schema_migrations[] = {
 	{ 1, "accounts and audit trail", v1_sql, v1_sqlite, v1_pg },
+	{ 2, "cases, history and clocks", v2_sql, NULL, NULL },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "key", cmd_key, "manage the data-encryption keys" },
 	{ "calendar", cmd_calendar, "due dates on the official working-day "
 				    "calendar" },
+	{ "report", cmd_report, "statistics of the petitions and hotline "
+				"desk" },
 };
 
 static int usage(FILE *out)

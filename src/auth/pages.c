@@ -836,8 +836,9 @@ int page_home(struct req *r)
 	page_begin(r, "我的工作台");
 	home_summary(r);
 	html(b, "<section class=\"card\" aria-labelledby=\"todo-h\">"
-	     "<h2 id=\"todo-h\">我的待办</h2>"
-	     "<p class=\"muted\">暂无待办事项</p></section>");
+	     "<h2 id=\"todo-h\">我的待办</h2>");
+	petition_tasks_render(r);
+	html(b, "</section>");
 	if (allows_any(r, admin_links, ARRAY_SIZE(admin_links))) {
 		html(b, "<section class=\"card\" aria-labelledby=\"admin-h\">"
 		     "<h2 id=\"admin-h\">系统管理</h2>");

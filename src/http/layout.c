@@ -20,9 +20,11 @@ struct nav_item {
 
 static const struct nav_item nav[] = {
 	{ "/", "我的工作台", PERM_SELF },
+	{ "/petitions", "信访热线", PERM_STAFF },
 	{ "/admin/users", "用户管理", PERM_USER_ADMIN },
 	{ "/admin/departments", "部门管理", PERM_USER_ADMIN },
 	{ "/admin/policy", "安全策略", PERM_POLICY },
+	{ "/stats/cases", "统计分析", PERM_STAFF },
 	{ "/audit", "审计日志", PERM_AUDIT_READ },
 };
 

@@ -49,4 +49,30 @@ int page_audit(struct req *r);
 int page_audit_export(struct req *r);
 int api_audit(struct req *r);
 
+/* petition/desk_pages.c, register_page.c, case_page.c, public_pages.c,
+ * cases_api.c, openapi.c: the petitions and hotline desk */
+int page_petitions(struct req *r);
+int page_petition_new(struct req *r);
+int page_petition_create(struct req *r);
+int page_petition_case(struct req *r);
+int page_petition_act(struct req *r);
+int page_petition_unmask(struct req *r);
+int page_public_new(struct req *r);
+int page_public_submit(struct req *r);
+int page_public_query_form(struct req *r);
+int page_public_query(struct req *r);
+int page_public_rate(struct req *r);
+int api_cases(struct req *r);
+int api_case(struct req *r);
+int api_case_create(struct req *r);
+int api_case_act(struct req *r);
+int api_openapi(struct req *r);
+/* The home page's "我的待办": due-soon and overdue cases, 督办 reminders. */
+void petition_tasks_render(struct req *r);
+
+/* report/stats_page.c, stats_export.c: the desk's statistics */
+int page_case_stats(struct req *r);
+int page_case_stats_export(struct req *r);
+int page_case_stats_list(struct req *r);
+
 #endif

@@ -196,9 +196,13 @@ static const char v2_sql[] =
 	" UNIQUE (case_id, clock_id, due_day));\n"
 	"CREATE INDEX case_reminders_dept ON case_reminders(dept_id);\n";
 
+/* Version 3: the petitions and hotline desk (petition/schema_sql.c). */
+extern const char petition_schema_sql[];
+
 const struct migration schema_migrations[] = {
 	{ 1, "accounts and audit trail", v1_sql, v1_sqlite, v1_pg },
 	{ 2, "cases, history and clocks", v2_sql, NULL, NULL },
+	{ 3, "petition desk", petition_schema_sql, NULL, NULL },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -1,0 +1,207 @@
+/* cmd_report.c: `fazhi report cases` — the desk's statistics as a plain
+ * table for scripts */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar/calendar.h"
+#include "cli/app.h"
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "engine/workflow.h"
+#include "report/case_stats.h"
+#include "store/store.h"
+
+static const char help[] =
+	"usage: fazhi report cases --year YYYY [--by channel|dept]\n"
+	"                          [--data-dir DIR] [--db URL]\n\n"
+	"Print the statistics of the petitions and hotline desk for the cases\n"
+	"registered in YYYY, as of today, the same figures as the page\n"
+	"/stats/cases: one row per channel (or, with --by dept, per handling\n"
+	"department) and a total row, columns separated by spaces.\n\n"
+	"columns: the row's id, then for each figure its value and its change\n"
+	"on the year before (NAME_yoy: whole percent, (this - last) / last;\n"
+	"NAME_pp for a rate: percentage points), and the row's name last.\n"
+	"Rates are percentages with one decimal; '-' marks a value that is\n"
+	"undefined (nothing to divide by).  Definitions:\n"
+	"  due = closed + overdue          completion = closed / due\n"
+	"  on_time_rate = on_time / due    satisfaction = satisfied / rated\n"
+	"  closed: the handling limit stopped by its closing action;\n"
+	"  overdue: the handling limit still running past its due date;\n"
+	"  legal_review: legal adviser involvements (events, not cases).\n";
+
+struct table {
+	char ***cells;              /* rows of columns */
+	size_t rows, cols;
+};
+
+static void put(struct table *t, size_t row, size_t col, const char *s)
+{
+	t->cells[row][col] = xstrdup(s);
+}
+
+static void fill_header(struct table *t)
+{
+	char name[48];
+	size_t i, c = 0;
+
+	put(t, 0, c++, "row");
+	for (i = 0; i < cs_ncolumns; i++) {
+		const struct cs_column *col = &cs_columns[i];
+
+		put(t, 0, c++, cs_column_name(col));
+		snprintf(name, sizeof(name), "%s_%s", cs_column_name(col),
+			 col->rate ? "pp" : "yoy");
+		put(t, 0, c++, name);
+	}
+	put(t, 0, c, "name");
+}
+
+/* A rate as "100.0", a change without its unit: "+45", "-0.5", "-". */
+static void fill_row(struct table *t, size_t row, const struct cs_row *r)
+{
+	char v[32];
+	size_t i, c = 0;
+	int64_t pct;
+
+	put(t, row, c++, r->key);
+	for (i = 0; i < cs_ncolumns; i++) {
+		const struct cs_column *col = &cs_columns[i];
+		int64_t x = cs_column_value(col, r, false);
+
+		if (col->rate && x < 0)
+			snprintf(v, sizeof(v), "-");
+		else if (col->rate)
+			snprintf(v, sizeof(v), "%lld.%lld", (long long)x / 10,
+				 (long long)x % 10);
+		else
+			snprintf(v, sizeof(v), "%lld", (long long)x);
+		put(t, row, c++, v);
+		if (col->rate) {
+			int a = (int)x, b = cs_rate(r, true, col->id);
+			int d = a - b, m = d < 0 ? -d : d;
+
+			if (a < 0 || b < 0)
+				snprintf(v, sizeof(v), "-");
+			else
+				snprintf(v, sizeof(v), "%s%d.%d", d > 0 ? "+" :
+					 d < 0 ? "-" : "", m / 10, m % 10);
+		} else if (cs_yoy(r->now[col->id], r->last[col->id], &pct)) {
+			snprintf(v, sizeof(v), "-");
+		} else {
+			snprintf(v, sizeof(v), "%s%lld", pct > 0 ? "+" : "",
+				 (long long)pct);
+		}
+		put(t, row, c++, v);
+	}
+	put(t, row, c, r->label);
+}
+
+/* Columns padded to their widest cell (all ASCII but the last, which is
+ * not padded), numbers right-aligned. */
+static void print_table(const struct table *t)
+{
+	size_t *w = xcalloc(t->cols, sizeof(*w));
+	size_t r, c, n;
+
+	for (r = 0; r < t->rows; r++)
+		for (c = 0; c + 1 < t->cols; c++) {
+			n = strlen(t->cells[r][c]);
+			if (n > w[c])
+				w[c] = n;
+		}
+	for (r = 0; r < t->rows; r++) {
+		for (c = 0; c + 1 < t->cols; c++)
+			printf(c ? "%*s  " : "%-*s  ", (int)w[c],
+			       t->cells[r][c]);
+		printf("%s\n", t->cells[r][t->cols - 1]);
+	}
+	free(w);
+}
+
+static void print_stats(const struct case_stats *s)
+{
+	struct table t;
+	size_t r, c;
+
+	t.rows = s->n + 1;
+	t.cols = 2 * cs_ncolumns + 2;
+	t.cells = xcalloc(t.rows, sizeof(*t.cells));
+	for (r = 0; r < t.rows; r++)
+		t.cells[r] = xcalloc(t.cols, sizeof(**t.cells));
+	fill_header(&t);
+	for (r = 0; r < s->n; r++)
+		fill_row(&t, r + 1, &s->rows[r]);
+	print_table(&t);
+	for (r = 0; r < t.rows; r++) {
+		for (c = 0; c < t.cols; c++)
+			free(t.cells[r][c]);
+		free(t.cells[r]);
+	}
+	free(t.cells);
+}
+
+static int report_cases(const char *data_dir, const char *db_url, int year,
+			enum cs_group by)
+{
+	struct fz_err err = { 0 };
+	struct case_stats s;
+	struct app a;
+	struct db *db;
+	int rc = 1;
+
+	if (workflows_load(workflows_default_dir(), &err))
+		return error("procedure definitions: %s", err.msg);
+	if (cli_open(&a, &db, data_dir, db_url))
+		goto out;
+	if (case_stats_compute(db, year, by, cal_day_of(clock_now()), &s)) {
+		error("cannot read the cases: %s", db_errmsg(db));
+		goto out;
+	}
+	print_stats(&s);
+	case_stats_release(&s);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	cli_close(&a, db);
+	workflows_unload();
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *data_dir = NULL, *db_url = NULL, *year = NULL;
+	const char *by = NULL;
+	const struct cli_opt opts[] = {
+		{ "data-dir", &data_dir, NULL }, { "db", &db_url, NULL },
+		{ "year", &year, NULL }, { "by", &by, NULL },
+	};
+	enum cs_group group = CS_BY_CHANNEL;
+	int64_t y;
+	int first, rc;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+			  strcmp(argv[1], "-h") == 0))
+		return cli_help(help);
+	if (argc < 2 || strcmp(argv[1], "cases") != 0)
+		return cli_usage_error("report", "expected 'fazhi report "
+				       "cases --year YYYY'");
+	rc = cli_parse("report", help, argc - 1, argv + 1, opts,
+		       (int)ARRAY_SIZE(opts), &first);
+	if (rc)
+		return rc == CLI_HELP ? 0 : rc;
+	if (first < argc - 1)
+		return cli_usage_error("report", "unexpected argument '%s'",
+				       argv[1 + first]);
+	if (!year)
+		return cli_usage_error("report", "--year YYYY is required");
+	if (parse_int64(year, 1971, 9998, &y))
+		return cli_usage_error("report", "--year must be a year from "
+				       "1971 to 9998, not '%s'", year);
+	if (by && strcmp(by, "dept") == 0)
+		group = CS_BY_DEPT;
+	else if (by && strcmp(by, "channel") != 0)
+		return cli_usage_error("report", "--by must be 'channel' or "
+				       "'dept'");
+	return report_cases(data_dir, db_url, (int)y, group);
+}

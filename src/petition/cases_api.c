@@ -1,0 +1,519 @@
+/* cases_api.c: the desk's cases as JSON (/api/v1/cases)
+ *
+ * The same engine calls, checks and masking as the pages: a case the
+ * caller may not read is 404; the petitioner comes masked unless the
+ * caller may unmask and asks with ?unmask=1 and a ?reason=, which is
+ * audited ("pii.unmask"); an accusation's content and petitioner are
+ * withheld from the accused department.  Cases are opened by intake.c
+ * with their petitioner.  Refusals carry the engine's code.
+ * Described by GET /api/openapi.json (openapi.c).
+ */
+#include "http/pages.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/session.h"
+#include "core/clock.h"
+#include "core/utf8.h"
+#include "engine/clock.h"
+#include "http/http.h"
+#include "http/server.h"
+#include "petition/petition.h"
+#include "store/store.h"
+
+#define REASON_MAX_CHARS 200
+
+static json_t *id_or_null(int64_t id)
+{
+	return id > 0 ? json_integer((json_int_t)id) : json_null();
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	char s[21];
+
+	if (t <= 0)
+		return json_null();
+	clock_iso_utc(t, s);
+	return json_string(s);
+}
+
+static json_t *due_json(struct db *db, int64_t id, const struct workflow *w,
+			bool final)
+{
+	const char *label = "";
+	cal_day due;
+	char d[11];
+
+	if (final || desk_due(db, id, &due, &label, w) != 1)
+		return json_null();
+	cal_format(due, d);
+	return json_pack("{s:s,s:s}", "date", d, "clock", label);
+}
+
+/* The fields every representation of a case has. */
+static json_t *summary_json(struct db *db, const struct desk_row *x)
+{
+	const struct workflow *w = x->wf;
+
+	return json_pack("{s:I,s:s,s:i,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:o,s:o,"
+			 "s:o,s:o,s:o,s:o,s:o,s:o}",
+			 "id", (json_int_t)x->id, "procedure", x->procedure,
+			 "version", x->version, "number", x->number,
+			 "state", x->state, "state_label",
+			 w ? wf_state_label(w, x->state) : x->state,
+			 "final", x->final, "title", x->title,
+			 "channel", x->channel, "category", x->category,
+			 "origin_dept_id", id_or_null(x->origin_dept_id),
+			 "dept_id", id_or_null(x->dept_id),
+			 "assignee_id", id_or_null(x->assignee_id),
+			 "merged_into", id_or_null(x->merged_into),
+			 "created_at", time_or_null(x->created_at),
+			 "updated_at", time_or_null(x->updated_at),
+			 "closed_at", time_or_null(x->closed_at),
+			 "due", due_json(db, x->id, w, x->final));
+}
+
+/* A case_info seen as a list row (borrowed strings). */
+static void as_row(const struct case_info *c, struct desk_row *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->id = c->id;
+	x->procedure = c->procedure;
+	x->version = c->version;
+	x->number = c->number;
+	x->state = c->state;
+	x->final = c->final;
+	x->title = c->title;
+	x->channel = c->channel;
+	x->category = c->category;
+	x->dept_id = c->dept_id;
+	x->origin_dept_id = c->origin_dept_id;
+	x->assignee_id = c->assignee_id;
+	x->merged_into = c->merged_into;
+	x->created_at = c->created_at;
+	x->updated_at = c->updated_at;
+	x->closed_at = c->closed_at;
+	x->wf = c->wf;
+}
+
+/* ---- GET /api/v1/cases ---- */
+
+/* GET /api/v1/cases: {"cases":[...],"page","page_size","total"} for
+ * ?procedure= ?channel= ?state= ?year= ?dept= ?open= ?page=. */
+int api_cases(struct req *r)
+{
+	struct desk_filter f;
+	struct desk_list l;
+	json_t *list;
+	size_t i;
+	int rc;
+
+	desk_filter_from(r, false, &f);
+	rc = desk_list_load(r->db, &f, &l);
+	if (rc < 0) {
+		desk_list_release(&l);
+		return req_db_fail(r, rc);
+	}
+	list = json_array();
+	for (i = 0; i < l.n; i++)
+		json_array_append_new(list, summary_json(r->db, &l.v[i]));
+	rc = req_json(r, 200, json_pack("{s:o,s:I,s:i,s:I}", "cases", list,
+					"page", (json_int_t)f.page,
+					"page_size", DESK_PAGE_SIZE, "total",
+					(json_int_t)l.total));
+	desk_list_release(&l);
+	return rc;
+}
+
+/* ---- one case ---- */
+
+struct api_view {
+	struct desk_ctx ctx;
+	struct case_info c;
+	struct party_row row;
+	bool hidden;
+};
+
+static void api_view_release(struct api_view *v)
+{
+	case_info_release(&v->c);
+	party_row_release(&v->row);
+}
+
+/* The case of path parameter 0, if this caller may read it. */
+static int api_view_load(struct req *r, struct api_view *v)
+{
+	struct fz_err err = { 0 };
+	int64_t id;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	desk_ctx_init(r, r->db, &v->ctx);
+	if (req_path_id(r, 0, &id) < 0)
+		return req_fail(r, 404, "not_found", "该事项不存在");
+	rc = case_get(r->db, id, &v->c, &err);
+	if (rc == 0 && (!desk_procedure(v->c.procedure) ||
+			!desk_may_read(&v->ctx.e, &v->c)))
+		fz_fail(&err, 404, "not_found", "该事项不存在");
+	if (err.status)
+		return req_fail(r, err.status, err.code, "%s", err.msg);
+	rc = party_load(r->db, id, &v->row);
+	if (rc < 0)
+		return req_db_fail(r, rc);
+	v->hidden = desk_hidden_from(&v->ctx.e, v->row.accused_dept_id);
+	return 0;
+}
+
+static json_t *fields_json(const struct api_view *v, json_t *fields)
+{
+	json_t *o = json_deep_copy(fields ? fields : json_object());
+
+	if (!o)
+		o = json_object();
+	if (v->hidden)
+		json_object_del(o, "content");
+	return o;
+}
+
+static json_t *history_json(struct req *r, const struct api_view *v)
+{
+	struct case_event *ev = NULL;
+	size_t n = 0, i;
+	json_t *a;
+
+	if (case_history(r->db, v->c.id, &ev, &n) < 0)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack(
+			"{s:i,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b}",
+			"seq", ev[i].seq, "action", ev[i].action,
+			"label", ev[i].label, "from", ev[i].from_state,
+			"to", ev[i].to_state, "actor",
+			ev[i].actor ? ev[i].actor : "",
+			"at", time_or_null(ev[i].at),
+			"fields", fields_json(v, ev[i].fields),
+			"legal_review", ev[i].legal_review));
+	case_events_free(ev, n);
+	return a;
+}
+
+static json_t *clocks_json(struct req *r, const struct api_view *v)
+{
+	struct case_clock *k = NULL;
+	size_t n = 0, i;
+	json_t *a;
+
+	if (case_clocks(r->db, v->c.id, &k, &n) < 0)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		const struct wf_clock *wk = v->c.wf ?
+			wf_clock(v->c.wf, k[i].clock_id) : NULL;
+		char start[11], due[11];
+
+		cal_format(k[i].started, start);
+		cal_format(k[i].due, due);
+		json_array_append_new(a, json_pack(
+			"{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:b,s:b,s:b}",
+			"id", k[i].clock_id, "label", wk ? wk->label : "",
+			"unit", k[i].unit == CAL_WORKING_DAYS ? "working" :
+			"calendar", "length", k[i].length, "started", start,
+			"due", due, "window", !k[i].supervised,
+			"paused", k[i].paused, "stopped", k[i].stopped,
+			"cancelled", k[i].cancelled));
+	}
+	free(k);
+	return a;
+}
+
+static json_t *actions_json(const struct api_view *v)
+{
+	struct action_list l = { 0 };
+	struct fz_err err;
+	json_t *a = json_array();
+	size_t i;
+
+	if (case_available_actions(&v->ctx.e, v->c.id, &l, &err) == 0)
+		for (i = 0; i < l.n; i++)
+			json_array_append_new(a, json_pack("{s:s,s:s}", "id",
+				l.v[i]->id, "label", l.v[i]->label));
+	action_list_release(&l);
+	return a;
+}
+
+static json_t *party_json(struct req *r, const struct api_view *v, bool full)
+{
+	struct party p = { 0 }, m = { 0 };
+	struct fz_err err;
+	json_t *o;
+
+	if (v->hidden)
+		return json_pack("{s:b}", "hidden", true);
+	if (!v->row.found)
+		return json_null();
+	party_open(r->w->srv->keyring, &v->row, &p, &err);
+	if (!full)
+		party_masked(&p, &m);
+	o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}",
+		      "name", full ? p.name : m.name,
+		      "id_number", full ? p.id_number : m.id_number,
+		      "phone", full ? p.phone : m.phone,
+		      "address", full ? p.address : m.address,
+		      "masked", !full, "online", v->row.online);
+	party_release(&p);
+	party_release(&m);
+	return o;
+}
+
+static json_t *detail_json(struct req *r, const struct api_view *v,
+			   bool full)
+{
+	struct desk_row x;
+	json_t *o;
+
+	as_row(&v->c, &x);
+	o = summary_json(r->db, &x);
+	json_object_set_new(o, "fields", fields_json(v, v->c.fields));
+	json_object_set_new(o, "petitioner", party_json(r, v, full));
+	json_object_set_new(o, "accused_dept_id",
+			    id_or_null(v->row.accused_dept_id));
+	json_object_set_new(o, "satisfaction", *v->row.satisfaction ?
+			    json_string(v->row.satisfaction) : json_null());
+	json_object_set_new(o, "clocks", clocks_json(r, v));
+	json_object_set_new(o, "history", history_json(r, v));
+	json_object_set_new(o, "actions", actions_json(v));
+	return o;
+}
+
+static json_t *unmasked_names(const struct party_row *row)
+{
+	json_t *a = json_array();
+
+	if (*row->name)
+		json_array_append_new(a, json_string("petitioner.name"));
+	if (*row->id_number)
+		json_array_append_new(a, json_string("petitioner.id_number"));
+	if (*row->phone)
+		json_array_append_new(a, json_string("petitioner.phone"));
+	if (*row->address)
+		json_array_append_new(a, json_string("petitioner.address"));
+	return a;
+}
+
+/* ?unmask=1: allowed, with a reason, and recorded before anything is
+ * shown.  0, or the status of the refusal. */
+static int api_unmask(struct req *r, const struct api_view *v)
+{
+	const char *reason = req_query(r, "reason");
+	char obj[40];
+	int64_t rc;
+
+	if (!desk_may_unmask(v->ctx.e.roles) || v->hidden)
+		return req_fail(r, 403, "forbidden", "您没有查看完整个人信息"
+				"的权限");
+	if (!reason || !*reason ||
+	    utf8_chars(reason, strlen(reason)) > REASON_MAX_CHARS)
+		return req_fail(r, 400, "reason_required", "查看完整个人信息须"
+				"说明理由（reason，不超过 200 字）");
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)v->c.id);
+	rc = audit_req_tx(r, "pii.unmask", obj, "success",
+			  json_pack("{s:s,s:s,s:o}", "number", v->c.number,
+				    "reason", reason, "fields",
+				    unmasked_names(&v->row)));
+	return rc < 0 ? req_db_fail(r, (int)rc) : 0;
+}
+
+/* GET /api/v1/cases/{id}: the case with its fields, petitioner (masked;
+ * ?unmask=1&reason=... in full, audited), clocks, history and the
+ * actions the caller may take now. */
+int api_case(struct req *r)
+{
+	struct api_view v;
+	bool full = str_eq(req_query(r, "unmask"), "1");
+	int status = api_view_load(r, &v);
+
+	if (status == 0 && full && v.row.found)
+		status = api_unmask(r, &v);
+	if (status == 0)
+		status = req_json(r, 200, detail_json(r, &v, full));
+	api_view_release(&v);
+	return status;
+}
+
+/* ---- POST /api/v1/cases ---- */
+
+static int only_keys(json_t *o, const char *const *keys, size_t n,
+		     struct fz_err *err)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(o, key, v) {
+		for (i = 0; i < n; i++)
+			if (strcmp(key, keys[i]) == 0)
+				break;
+		if (i == n)
+			return fz_fail(err, 400, "unknown_field", "未知字段："
+				       "%.64s", key);
+	}
+	return 0;
+}
+
+static int party_from_json(json_t *o, struct party *p, struct fz_err *err)
+{
+	static const char *const keys[] = {
+		"name", "id_number", "phone", "address",
+	};
+	char **dst[] = { &p->name, &p->id_number, &p->phone, &p->address };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		*dst[i] = xstrdup("");
+	if (!json_is_object(o))
+		return fz_fail(err, 400, "party_invalid", "须提供 petitioner "
+			       "对象（至少含 phone 或 address）");
+	if (only_keys(o, keys, ARRAY_SIZE(keys), err))
+		return FZ_ERR;
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		json_t *v = json_object_get(o, keys[i]);
+
+		if (!v || json_is_null(v))
+			continue;
+		if (!json_is_string(v))
+			return fz_fail(err, 400, "party_invalid", "petitioner."
+				       "%s 须为字符串", keys[i]);
+		free(*dst[i]);
+		*dst[i] = xstrdup(json_string_value(v));
+	}
+	return party_check(p, false, err);
+}
+
+static int accused_from_json(struct req *r, json_t *v, int64_t *out,
+			     struct fz_err *err)
+{
+	int64_t n = 0;
+
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return fz_fail(err, 400, "field_invalid", "accused_dept_id "
+			       "须为部门编号");
+	*out = json_integer_value(v);
+	if (db_scalar_int(r->db, &n, "SELECT COUNT(*) FROM departments WHERE "
+			  "id = ?", "i", *out) < 0 || !n)
+		return fz_fail(err, 400, "field_invalid", "accused_dept_id "
+			       "所指的部门不存在");
+	return 0;
+}
+
+static int create_done(struct req *r, struct intake *in, int rc)
+{
+	struct api_view v;
+	struct desk_row x;
+	char ph[65], id[65], loc[48];
+	json_t *o, *dups = NULL;
+
+	if (rc)
+		return intake_fail(r, in, rc);
+	memset(&v, 0, sizeof(v));
+	if (case_get(r->db, in->id, &v.c, &in->err))
+		return req_json(r, 201, json_pack("{s:I}", "id",
+						  (json_int_t)in->id));
+	as_row(&v.c, &x);
+	o = summary_json(r->db, &x);
+	if (party_indexes(r->db, in->id, ph, id) == 0 &&
+	    party_duplicates(r->db, in->id, ph, id, in->title, &dups) == 0)
+		json_object_set_new(o, "duplicates", dups);
+	case_info_release(&v.c);
+	snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", (long long)in->id);
+	req_set_header(r, "Location", loc);
+	return req_json(r, 201, o);
+}
+
+/* POST /api/v1/cases: {"procedure","fields":{...},"petitioner":{"name",
+ * "id_number","phone","address"},"accused_dept_id"} opens a case with
+ * its procedure's create action; 201 with the case and any open cases it
+ * may duplicate.  The reply is sent after the case, its petitioner and
+ * the audit entry are durable. */
+int api_case_create(struct req *r)
+{
+	static const char *const keys[] = {
+		"procedure", "fields", "petitioner", "accused_dept_id",
+	};
+	const char *proc = json_string_value(json_object_get(r->json,
+							     "procedure"));
+	json_t *fields = json_object_get(r->json, "fields");
+	const struct workflow *w = desk_procedure(proc) ?
+				   workflow_find(proc, 0) : NULL;
+	struct fz_err err = { 0 };
+	struct party p = { 0 };
+	struct intake *in;
+	int64_t accused = 0;
+
+	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
+		return req_fail(r, 400, err.code, "%s", err.msg);
+	if (!w)
+		return req_fail(r, 400, "unknown_procedure", "procedure 须为 "
+				"petition 或 hotline");
+	if (fields && !json_is_object(fields))
+		return req_fail(r, 400, "field_invalid", "fields 须为对象");
+	in = intake_new();
+	if (accused_from_json(r, json_object_get(r->json, "accused_dept_id"),
+			      &accused, &err) == 0 &&
+	    party_from_json(json_object_get(r->json, "petitioner"), &p,
+			    &err) == 0)
+		party_seal(r->w->srv->keyring, &p, &in->party, &err);
+	party_release(&p);
+	if (err.status) {
+		intake_free(in);
+		return req_fail(r, err.status, err.code, "%s", err.msg);
+	}
+	desk_ctx_init(r, NULL, &in->ctx);
+	in->w = w;
+	in->fields = fields ? json_incref(fields) : json_object();
+	in->with_party = true;
+	in->party.accused_dept_id = accused;
+	in->title = xstrdup(json_string_value(json_object_get(fields,
+							      "title")) ?
+			    json_string_value(json_object_get(fields,
+							      "title")) : "");
+	return intake_submit(r, in, create_done);
+}
+
+/* ---- POST /api/v1/cases/{id}/actions/{action} ---- */
+
+/* POST /api/v1/cases/{id}/actions/{action}: {"fields":{...}} takes the
+ * action; 200 with the case as it is now, or the engine's refusal
+ * ({"error":{"code":"wrong_state",...}} with 400, 403 or 409). */
+int api_case_act(struct req *r)
+{
+	static const char *const keys[] = { "fields" };
+	const char *action = req_path_param(r, 1);
+	json_t *fields = json_object_get(r->json, "fields");
+	struct fz_err err = { 0 };
+	struct api_view v;
+	int status = api_view_load(r, &v);
+
+	if (status)
+		goto out;
+	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err) ||
+	    (fields && !json_is_object(fields)) ||
+	    case_act(&v.ctx.e, v.c.id, action, fields, &err)) {
+		if (!err.status)
+			fz_fail(&err, 400, "field_invalid", "fields 须为对象");
+		status = req_fail(r, err.status, err.code, "%s", err.msg);
+		goto out;
+	}
+	api_view_release(&v);
+	status = api_view_load(r, &v);
+	if (status == 0)
+		status = req_json(r, 200, detail_json(r, &v, false));
+out:
+	api_view_release(&v);
+	return status;
+}

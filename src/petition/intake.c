@@ -1,0 +1,121 @@
+/* intake.c: opening a case and its petitioner row
+ *
+ * Staff registration, the citizen's online form and the API all open
+ * cases here.  The handler checks and seals everything first; then
+ * intake_run() writes: the engine's case_create() and the petitioner
+ * row, and the reply goes out only after both are durable.
+ *
+ * The writes are meant for the group commit (req_defer), where both
+ * share the writer's transaction.  But case_create() begins and commits
+ * a transaction of its own (engine.c), and on the writer's connection
+ * that would fail and roll back every request of the batch.  Until the
+ * engine can work inside an open transaction, the intake runs on the
+ * worker: the case in the engine's transaction, then the petitioner row
+ * in a second one.  INTAKE_DEFERRED switches to the group commit.
+ */
+#include "petition/petition.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* 1 once case_create() joins a transaction its caller opened. */
+#define INTAKE_DEFERRED 0
+
+/* The petitioner row, in the caller's transaction when one is open (the
+ * group commit's), else in one of its own. */
+static int insert_party(struct db *db, struct intake *in)
+{
+	bool own = !db_in_tx(db);
+	int rc = own ? db_begin(db) : 0;
+
+	in->party.created_at = in->ctx.e.now;
+	if (rc == 0)
+		rc = party_insert(db, in->id, &in->party);
+	if (rc == 0 && own)
+		rc = db_commit(db);
+	if (rc < 0 && own && db_in_tx(db))
+		db_rollback(db);
+	return rc;
+}
+
+/* The writes.  On the group commit's writer thread it may use nothing
+ * of the worker's but the request's parsed input and the intake. */
+static int intake_run(struct db *db, struct req *r)
+{
+	struct intake *in = r->ctx;
+	int rc;
+
+	in->ctx.e.db = db;
+	rc = case_create(&in->ctx.e, in->w->procedure, in->fields, &in->id,
+			 &in->err);
+	if (rc < 0)
+		return rc;
+	if (in->with_party) {
+		rc = insert_party(db, in);
+		if (rc < 0) {
+			warn("case %lld was opened without its petitioner: %s",
+			     (long long)in->id, db_errmsg(db));
+			fz_fail(&in->err, 500, "db_error",
+				"保存失败（数据库错误）");
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int intake_finish(struct req *r, int rc)
+{
+	struct intake *in = r->ctx;
+	int status;
+
+	in->ctx.e.db = r->db;
+	status = in->done(r, in, rc);
+	intake_free(in);
+	r->ctx = NULL;
+	return status;
+}
+
+struct intake *intake_new(void)
+{
+	struct intake *in = xcalloc(1, sizeof(*in));
+
+	buf_init(&in->party.name, BUF_DEFAULT_MAX);
+	buf_init(&in->party.id_number, BUF_DEFAULT_MAX);
+	buf_init(&in->party.phone, BUF_DEFAULT_MAX);
+	buf_init(&in->party.address, BUF_DEFAULT_MAX);
+	return in;
+}
+
+void intake_free(struct intake *in)
+{
+	if (!in)
+		return;
+	json_decref(in->fields);
+	party_new_release(&in->party);
+	free(in->title);
+	free(in);
+}
+
+int intake_submit(struct req *r, struct intake *in,
+		  int (*done)(struct req *r, struct intake *in, int rc))
+{
+	in->done = done;
+	r->ctx = in;
+	if (INTAKE_DEFERRED)
+		return req_defer(r, intake_run, intake_finish);
+	return intake_finish(r, intake_run(r->db, r));
+}
+
+int intake_fail(struct req *r, struct intake *in, int rc)
+{
+	if (in->err.status && in->err.status < 500)
+		return req_fail(r, in->err.status, in->err.code, "%s",
+				in->err.msg);
+	if (in->err.status == 503 || rc == DB_EBUSY || rc == DB_EUNAVAIL)
+		return req_fail(r, 503, "db_unavailable",
+				"数据库暂时不可用，请稍后再试");
+	return req_db_fail(r, rc < 0 ? rc : DB_ERR);
+}

@@ -1,0 +1,278 @@
+/* openapi.c: GET /api/openapi.json — the OpenAPI 3 description of the
+ * case API (cases_api.c)
+ *
+ * The paths and schemas are written here once; what each procedure
+ * accepts (its states, actions, their roles and fields) is added from
+ * the loaded definitions, so the document never disagrees with the
+ * engine about a procedure.
+ */
+#include "http/pages.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "petition/petition.h"
+
+static const char doc[] =
+"{\"openapi\":\"3.0.3\","
+"\"info\":{\"title\":\"法治政府建设管理平台 信访和热线事项接口\","
+"\"version\":\"1\",\"description\":\"信访事项和12345热线工单的查询、登记和"
+"办理。认证：Authorization: Bearer <令牌>（fazhi user token 或“我的账号”"
+"页面生成），或已登录的会话（修改请求须带 X-CSRF-Token）。个人信息默认遮蔽"
+"显示；信访专员、分管领导可用 unmask=1 和 reason 查看完整信息，每次查看记入"
+"审计日志。各程序的状态、操作和字段见 x-procedures。\"},"
+"\"servers\":[{\"url\":\"/\"}],"
+"\"security\":[{\"bearer\":[]},{\"session\":[]}],"
+"\"paths\":{"
+"\"/api/v1/cases\":{"
+ "\"get\":{\"operationId\":\"listCases\",\"summary\":\"事项列表\","
+ "\"description\":\"按编号倒序，每页 50 件。信访专员和分管领导可查看全部事项；"
+ "其他人员只能查看本部门登记、承办或由本人承办的事项。\","
+ "\"parameters\":["
+  "{\"name\":\"procedure\",\"in\":\"query\",\"schema\":{\"type\":\"string\","
+  "\"enum\":[\"petition\",\"hotline\"]}},"
+  "{\"name\":\"channel\",\"in\":\"query\",\"schema\":{\"type\":\"string\"}},"
+  "{\"name\":\"state\",\"in\":\"query\",\"schema\":{\"type\":\"string\"}},"
+  "{\"name\":\"year\",\"in\":\"query\",\"schema\":{\"type\":\"integer\"}},"
+  "{\"name\":\"dept\",\"in\":\"query\",\"description\":\"承办或登记部门"
+  "（仅对可查看全部事项的角色有效）\",\"schema\":{\"type\":\"integer\"}},"
+  "{\"name\":\"open\",\"in\":\"query\",\"description\":\"1：只列未终结的事项"
+  "\",\"schema\":{\"type\":\"integer\",\"enum\":[0,1]}},"
+  "{\"name\":\"page\",\"in\":\"query\",\"schema\":{\"type\":\"integer\","
+  "\"minimum\":1}}],"
+ "\"responses\":{\"200\":{\"description\":\"事项列表\",\"content\":{"
+ "\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/CaseList\""
+ "}}}},\"401\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"403\":{\"$ref\":\"#/components/responses/Error\"}}},"
+ "\"post\":{\"operationId\":\"createCase\",\"summary\":\"登记事项\","
+ "\"description\":\"以程序的登记操作新建事项；数据持久保存后才答复。返回的 "
+ "duplicates 列出同一信访人或标题相近的在办事项。\","
+ "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{"
+ "\"schema\":{\"$ref\":\"#/components/schemas/CaseCreate\"}}}},"
+ "\"responses\":{\"201\":{\"description\":\"已登记\",\"content\":{"
+ "\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Case\"}}}},"
+ "\"400\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"401\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"403\":{\"$ref\":\"#/components/responses/Error\"}}}},"
+"\"/api/v1/cases/{id}\":{"
+ "\"get\":{\"operationId\":\"getCase\",\"summary\":\"事项详情\","
+ "\"parameters\":[{\"$ref\":\"#/components/parameters/id\"},"
+  "{\"name\":\"unmask\",\"in\":\"query\",\"description\":\"1：显示完整个人"
+  "信息（须有权限并说明理由，记入审计日志）\",\"schema\":{\"type\":\"integer\","
+  "\"enum\":[0,1]}},"
+  "{\"name\":\"reason\",\"in\":\"query\",\"description\":\"查看完整信息的"
+  "理由，unmask=1 时必填\",\"schema\":{\"type\":\"string\",\"maxLength\":200}}],"
+ "\"responses\":{\"200\":{\"description\":\"事项\",\"content\":{"
+ "\"application/json\":{\"schema\":{\"$ref\":"
+ "\"#/components/schemas/CaseDetail\"}}}},"
+ "\"400\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"403\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"404\":{\"$ref\":\"#/components/responses/Error\"}}}},"
+"\"/api/v1/cases/{id}/actions/{action}\":{"
+ "\"post\":{\"operationId\":\"actOnCase\",\"summary\":\"办理操作\","
+ "\"description\":\"执行程序定义的操作。拒绝时 error.code 为引擎的代码："
+ "case_final、wrong_state、role_denied、wrong_dept、unknown_field、"
+ "field_required、field_invalid、clock_*、extension_limit、extension_late、"
+ "window_expired、unknown_action。\","
+ "\"parameters\":[{\"$ref\":\"#/components/parameters/id\"},"
+  "{\"name\":\"action\",\"in\":\"path\",\"required\":true,\"schema\":{"
+  "\"type\":\"string\"}}],"
+ "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{"
+ "\"schema\":{\"type\":\"object\",\"additionalProperties\":false,"
+ "\"properties\":{\"fields\":{\"type\":\"object\"}}}}}},"
+ "\"responses\":{\"200\":{\"description\":\"办理后的事项\",\"content\":{"
+ "\"application/json\":{\"schema\":{\"$ref\":"
+ "\"#/components/schemas/CaseDetail\"}}}},"
+ "\"400\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"403\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"404\":{\"$ref\":\"#/components/responses/Error\"},"
+ "\"409\":{\"$ref\":\"#/components/responses/Error\"}}}}},"
+"\"components\":{"
+"\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"},"
+ "\"session\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":\"fz_sid\"}},"
+"\"parameters\":{\"id\":{\"name\":\"id\",\"in\":\"path\",\"required\":true,"
+ "\"schema\":{\"type\":\"integer\",\"minimum\":1}}},"
+"\"responses\":{\"Error\":{\"description\":\"错误\",\"content\":{"
+ "\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}"
+ "}}}},"
+"\"schemas\":{"
+"\"Error\":{\"type\":\"object\",\"properties\":{\"error\":{\"type\":\"object\","
+ "\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"
+ "\"string\"}}}}},"
+"\"Due\":{\"type\":\"object\",\"nullable\":true,\"properties\":{\"date\":{"
+ "\"type\":\"string\",\"format\":\"date\"},\"clock\":{\"type\":\"string\"}}},"
+"\"Case\":{\"type\":\"object\",\"properties\":{"
+ "\"id\":{\"type\":\"integer\"},\"procedure\":{\"type\":\"string\"},"
+ "\"version\":{\"type\":\"integer\"},\"number\":{\"type\":\"string\","
+ "\"example\":\"新高信〔2026〕0001号\"},\"state\":{\"type\":\"string\"},"
+ "\"state_label\":{\"type\":\"string\"},\"final\":{\"type\":\"boolean\"},"
+ "\"title\":{\"type\":\"string\"},\"channel\":{\"type\":\"string\"},"
+ "\"category\":{\"type\":\"string\"},"
+ "\"origin_dept_id\":{\"type\":\"integer\",\"nullable\":true},"
+ "\"dept_id\":{\"type\":\"integer\",\"nullable\":true},"
+ "\"assignee_id\":{\"type\":\"integer\",\"nullable\":true},"
+ "\"merged_into\":{\"type\":\"integer\",\"nullable\":true},"
+ "\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+ "\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+ "\"closed_at\":{\"type\":\"string\",\"format\":\"date-time\","
+ "\"nullable\":true},\"due\":{\"$ref\":\"#/components/schemas/Due\"},"
+ "\"duplicates\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
+"\"CaseList\":{\"type\":\"object\",\"properties\":{\"cases\":{\"type\":"
+ "\"array\",\"items\":{\"$ref\":\"#/components/schemas/Case\"}},"
+ "\"page\":{\"type\":\"integer\"},\"page_size\":{\"type\":\"integer\"},"
+ "\"total\":{\"type\":\"integer\"}}},"
+"\"Petitioner\":{\"type\":\"object\",\"nullable\":true,\"description\":"
+ "\"默认遮蔽（张*、330624********1234、138****5678）；被检举单位的人员只得到 "
+ "{\\\"hidden\\\":true}\",\"properties\":{\"name\":{\"type\":\"string\"},"
+ "\"id_number\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"},"
+ "\"address\":{\"type\":\"string\"},\"masked\":{\"type\":\"boolean\"},"
+ "\"online\":{\"type\":\"boolean\"},\"hidden\":{\"type\":\"boolean\"}}},"
+"\"CaseDetail\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Case\"},{"
+ "\"type\":\"object\",\"properties\":{"
+ "\"fields\":{\"type\":\"object\"},"
+ "\"petitioner\":{\"$ref\":\"#/components/schemas/Petitioner\"},"
+ "\"accused_dept_id\":{\"type\":\"integer\",\"nullable\":true},"
+ "\"satisfaction\":{\"type\":\"string\",\"nullable\":true,\"enum\":["
+ "\"satisfied\",\"basically_satisfied\",\"unsatisfied\",null]},"
+ "\"clocks\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+ "\"history\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+ "\"actions\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+ "\"properties\":{\"id\":{\"type\":\"string\"},\"label\":{\"type\":"
+ "\"string\"}}}}}}]},"
+"\"CaseCreate\":{\"type\":\"object\",\"required\":[\"procedure\","
+ "\"petitioner\"],\"additionalProperties\":false,\"properties\":{"
+ "\"procedure\":{\"type\":\"string\",\"enum\":[\"petition\",\"hotline\"]},"
+ "\"fields\":{\"type\":\"object\",\"description\":\"登记操作的字段，见 "
+ "x-procedures\"},"
+ "\"petitioner\":{\"type\":\"object\",\"additionalProperties\":false,"
+ "\"description\":\"phone 和 address 至少一项\",\"properties\":{"
+ "\"name\":{\"type\":\"string\"},\"id_number\":{\"type\":\"string\"},"
+ "\"phone\":{\"type\":\"string\"},\"address\":{\"type\":\"string\"}}},"
+ "\"accused_dept_id\":{\"type\":\"integer\",\"nullable\":true,"
+ "\"description\":\"检举控告（举报）所针对的部门\"}}}}}}";
+
+static const char *type_name(enum wf_type t)
+{
+	switch (t) {
+	case WF_TEXT: return "text";
+	case WF_INT: return "int";
+	case WF_DATE: return "date";
+	case WF_ENUM: return "enum";
+	case WF_DEPT: return "dept";
+	case WF_USER: return "user";
+	case WF_CASE: return "case";
+	}
+	return "text";
+}
+
+static json_t *field_names(const struct wf_field *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]->name));
+	return a;
+}
+
+static json_t *roles_json(roleset rs)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < ROLE_COUNT; i++)
+		if (rs & ((roleset)1 << i))
+			json_array_append_new(a, json_string(role_code(i)));
+	return a;
+}
+
+static json_t *fields_json(const struct workflow *w)
+{
+	json_t *o = json_object();
+	size_t i, k;
+
+	for (i = 0; i < w->nfields; i++) {
+		const struct wf_field *f = &w->fields[i];
+		json_t *x = json_pack("{s:s,s:s}", "type", type_name(f->type),
+				      "label", f->label);
+
+		if (f->type == WF_ENUM) {
+			json_t *vals = json_array();
+
+			for (k = 0; k < f->nvalues; k++)
+				json_array_append_new(vals, json_pack(
+					"{s:s,s:s}", "id", f->values[k].id,
+					"label", f->values[k].label));
+			json_object_set_new(x, "values", vals);
+		}
+		if (f->type == WF_TEXT)
+			json_object_set_new(x, "max_chars",
+					    json_integer(f->max));
+		if (f->type == WF_DEPT && f->multiple)
+			json_object_set_new(x, "multiple", json_true());
+		json_object_set_new(o, f->name, x);
+	}
+	return o;
+}
+
+static json_t *actions_json(const struct workflow *w)
+{
+	json_t *a = json_array();
+	size_t i, k;
+
+	for (i = 0; i < w->nactions; i++) {
+		const struct wf_action *x = &w->actions[i];
+		json_t *from = json_array();
+
+		for (k = 0; k < x->nfrom; k++)
+			json_array_append_new(from, json_string(x->from[k]));
+		json_array_append_new(a, json_pack(
+			"{s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:s}",
+			"id", x->id, "label", x->label, "create", x->create,
+			"from", from, "to", x->to ? json_string(x->to->id) :
+			json_null(), "roles", roles_json(x->roles),
+			"required", field_names(x->required, x->nrequired),
+			"optional", field_names(x->optional, x->noptional),
+			"basis", x->basis ? x->basis : ""));
+	}
+	return a;
+}
+
+static json_t *procedure_json(const struct workflow *w)
+{
+	json_t *states = json_array();
+	size_t i;
+
+	for (i = 0; i < w->nstates; i++)
+		json_array_append_new(states, json_pack("{s:s,s:s,s:b}",
+			"id", w->states[i].id, "label", w->states[i].label,
+			"final", w->states[i].final));
+	return json_pack("{s:s,s:i,s:s,s:o,s:o,s:o}", "title", w->title,
+			 "version", w->version, "legal_basis", w->legal_basis,
+			 "states", states, "actions", actions_json(w),
+			 "fields", fields_json(w));
+}
+
+/* GET /api/openapi.json */
+int api_openapi(struct req *r)
+{
+	static const char *const procs[] = { "petition", "hotline" };
+	json_error_t jerr;
+	json_t *o = json_loads(doc, 0, &jerr), *x;
+	size_t i;
+
+	if (!o)
+		return req_fail(r, 500, "openapi", "接口说明文档有误：%s 第 %d "
+				"行", jerr.text, jerr.line);
+	x = json_object();
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		const struct workflow *w = workflow_find(procs[i], 0);
+
+		if (w)
+			json_object_set_new(x, procs[i], procedure_json(w));
+	}
+	json_object_set_new(o, "x-procedures", x);
+	return req_json(r, 200, o);
+}

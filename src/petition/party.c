@@ -1,0 +1,541 @@
+/* party.c: the people behind the desk's cases — sealed, indexed, masked
+ *
+ * Values are checked and normalised before sealing, so one number always
+ * has one blind index however it was typed.  Clear text lives only in
+ * memory the caller wipes (party_release() cleanses before freeing).
+ */
+#include "petition/petition.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "crypto/crypto.h"
+#include "pii/pii.h"
+#include "store/store.h"
+
+#define NAME_MAX_CHARS 50
+#define ADDRESS_MAX_CHARS 200
+#define DUP_MAX 10
+#define DUP_RUN 4            /* characters a similar title shares */
+
+/* Query codes avoid characters that read alike (0/O, 1/I/L). */
+static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		crypto_cleanse(s, strlen(s));
+		free(s);
+	}
+}
+
+void party_release(struct party *p)
+{
+	wipe_free(p->name);
+	wipe_free(p->id_number);
+	wipe_free(p->phone);
+	wipe_free(p->address);
+	memset(p, 0, sizeof(*p));
+}
+
+void party_row_release(struct party_row *p)
+{
+	free(p->name);
+	free(p->id_number);
+	free(p->phone);
+	free(p->address);
+	free(p->satisfaction);
+	memset(p, 0, sizeof(*p));
+}
+
+void party_new_release(struct party_new *n)
+{
+	buf_release(&n->name);
+	buf_release(&n->id_number);
+	buf_release(&n->phone);
+	buf_release(&n->address);
+	memset(n, 0, sizeof(*n));
+}
+
+/* ---- checking ---- */
+
+/* `*s` without surrounding white space, in a fresh string. */
+static void trim(char **s)
+{
+	const char *p = *s ? *s : "";
+	size_t n = strlen(p);
+	char *t;
+
+	while (n && strchr(" \t\r\n", *p)) {
+		p++;
+		n--;
+	}
+	while (n && strchr(" \t\r\n", p[n - 1]))
+		n--;
+	t = xstrndup(p, n);
+	wipe_free(*s);
+	*s = t;
+}
+
+static void replace(char **s, const char *with)
+{
+	wipe_free(*s);
+	*s = xstrdup(with);
+}
+
+int party_check(struct party *p, bool need_name, struct fz_err *err)
+{
+	char id[PII_ID_LEN + 1], phone[PII_PHONE_MAX];
+	const char *why = NULL;
+	int rc;
+
+	trim(&p->name);
+	trim(&p->id_number);
+	trim(&p->phone);
+	trim(&p->address);
+	if (need_name && !*p->name)
+		return fz_fail(err, 400, "party_invalid", "请填写姓名");
+	if (utf8_chars(p->name, strlen(p->name)) > NAME_MAX_CHARS)
+		return fz_fail(err, 400, "party_invalid", "姓名不能超过 %d 个字",
+			       NAME_MAX_CHARS);
+	if (utf8_chars(p->address, strlen(p->address)) > ADDRESS_MAX_CHARS)
+		return fz_fail(err, 400, "party_invalid",
+			       "通讯地址不能超过 %d 个字", ADDRESS_MAX_CHARS);
+	if (*p->id_number) {
+		rc = pii_idcard_check(p->id_number, id, &why);
+		if (rc == PII_ID_NODATA)
+			return fz_fail(err, 500, "pii_nodata", "%s",
+				       why ? why : "行政区划数据不可用");
+		if (rc)
+			return fz_fail(err, 400, "party_invalid",
+				       "公民身份号码有误：%s",
+				       why ? why : pii_idcard_reason(rc));
+		replace(&p->id_number, id);
+	}
+	if (*p->phone) {
+		if (pii_phone_normalise(p->phone, phone, sizeof(phone)) < 0)
+			return fz_fail(err, 400, "party_invalid", "联系电话须为"
+				       "手机号码或带区号的固定电话号码");
+		replace(&p->phone, phone);
+	}
+	if (!*p->phone && !*p->address)
+		return fz_fail(err, 400, "party_invalid", "请至少填写联系电话"
+			       "或通讯地址，以便答复");
+	return 0;
+}
+
+/* ---- sealing and storing ---- */
+
+static int seal_one(const struct keyring *kr, const char *s, struct buf *out,
+		    struct fz_err *err)
+{
+	return s && *s ? pii_seal(kr, s, out, err) : 0;
+}
+
+int party_seal(const struct keyring *kr, const struct party *p,
+	       struct party_new *out, struct fz_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->name, BUF_DEFAULT_MAX);
+	buf_init(&out->id_number, BUF_DEFAULT_MAX);
+	buf_init(&out->phone, BUF_DEFAULT_MAX);
+	buf_init(&out->address, BUF_DEFAULT_MAX);
+	if (seal_one(kr, p->name, &out->name, err) ||
+	    seal_one(kr, p->id_number, &out->id_number, err) ||
+	    seal_one(kr, p->phone, &out->phone, err) ||
+	    seal_one(kr, p->address, &out->address, err))
+		return FZ_ERR;
+	if (p->phone && *p->phone)
+		pii_index_phone(kr, p->phone, out->phone_index);
+	if (p->id_number && *p->id_number)
+		pii_index_idcard(kr, p->id_number, out->id_index);
+	return 0;
+}
+
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int party_insert(struct db *db, int64_t case_id, struct party_new *n)
+{
+	int rc = db_exec(db, "INSERT INTO petitioner (case_id, name, "
+			 "id_number, phone, address, phone_index, id_index, "
+			 "accused_dept_id, online, query_hash, query_index, "
+			 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			 "?)", "isssssszissi", case_id, buf_cstr(&n->name),
+			 buf_cstr(&n->id_number), buf_cstr(&n->phone),
+			 buf_cstr(&n->address),
+			 or_null(n->phone_index), or_null(n->id_index),
+			 n->accused_dept_id, (int64_t)n->online,
+			 or_null(n->query_hash), or_null(n->query_index),
+			 n->created_at);
+
+	return rc < 0 ? rc : 0;
+}
+
+static char *dup_text(struct db_rows *rows, int col)
+{
+	const char *s = db_text(rows, col);
+
+	return xstrdup(s ? s : "");
+}
+
+int party_load(struct db *db, int64_t case_id, struct party_row *p)
+{
+	struct db_rows *rows;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rows = db_query(db, "SELECT name, id_number, phone, address, "
+			"accused_dept_id, online, satisfaction, rated_at FROM "
+			"petitioner WHERE case_id = ?", "i", case_id);
+	if (!rows)
+		return db_errcode(db);
+	rc = db_next(rows);
+	if (rc == 1) {
+		p->found = true;
+		p->name = dup_text(rows, 0);
+		p->id_number = dup_text(rows, 1);
+		p->phone = dup_text(rows, 2);
+		p->address = dup_text(rows, 3);
+		p->accused_dept_id = db_int(rows, 4);
+		p->online = db_int(rows, 5) != 0;
+		p->satisfaction = dup_text(rows, 6);
+		p->rated_at = db_int(rows, 7);
+	} else {
+		p->name = xstrdup("");
+		p->id_number = xstrdup("");
+		p->phone = xstrdup("");
+		p->address = xstrdup("");
+		p->satisfaction = xstrdup("");
+	}
+	db_rows_free(rows);
+	return rc < 0 ? rc : 0;
+}
+
+static int open_one(const struct keyring *kr, const char *sealed, char **out,
+		    struct fz_err *err)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (sealed && *sealed)
+		rc = pii_open(kr, sealed, &b, err);
+	*out = xstrdup(rc ? "" : buf_cstr(&b));
+	if (b.data)
+		crypto_cleanse(b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+int party_open(const struct keyring *kr, const struct party_row *p,
+	       struct party *out, struct fz_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = open_one(kr, p->name, &out->name, err);
+	rc |= open_one(kr, p->id_number, &out->id_number, err);
+	rc |= open_one(kr, p->phone, &out->phone, err);
+	rc |= open_one(kr, p->address, &out->address, err);
+	return rc ? FZ_ERR : 0;
+}
+
+void party_masked(const struct party *p, struct party *out)
+{
+	struct buf b = BUF_INIT;
+
+	pii_mask_name(p->name, &b);
+	out->name = xstrdup(buf_cstr(&b));
+	buf_reset(&b);
+	pii_mask_idcard(p->id_number, &b);
+	out->id_number = xstrdup(buf_cstr(&b));
+	buf_reset(&b);
+	pii_mask_phone(p->phone, &b);
+	out->phone = xstrdup(buf_cstr(&b));
+	buf_reset(&b);
+	pii_mask_address(p->address, &b);
+	out->address = xstrdup(buf_cstr(&b));
+	buf_release(&b);
+}
+
+/* ---- query codes ---- */
+
+static void sm3_hex(const char *s, char out[65])
+{
+	uint8_t md[SM3_LEN];
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	crypto_sm3(s, strlen(s), md);
+	for (i = 0; i < SM3_LEN; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static void code_index(const struct keyring *kr, const char *code,
+		       char out[65])
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "query:%s", code);
+	crypto_blind_index(kr, buf_cstr(&b), out);
+	buf_release(&b);
+}
+
+int query_code_new(const struct keyring *kr, char code[QUERY_CODE_LEN + 1],
+		   char hash[65], char index[65])
+{
+	const size_t na = sizeof(code_alphabet) - 1;
+	const unsigned limit = 256 - 256 % na;
+	uint8_t rnd[64];
+	size_t i, n = 0;
+
+	/* Rejection sampling keeps every character equally likely. */
+	while (n < QUERY_CODE_LEN) {
+		if (crypto_random(rnd, sizeof(rnd)))
+			return FZ_ERR;
+		for (i = 0; i < sizeof(rnd) && n < QUERY_CODE_LEN; i++)
+			if (rnd[i] < limit)
+				code[n++] = code_alphabet[rnd[i] % na];
+	}
+	code[n] = '\0';
+	crypto_cleanse(rnd, sizeof(rnd));
+	sm3_hex(code, hash);
+	code_index(kr, code, index);
+	return 0;
+}
+
+/* The code as typed, upper-cased, without spaces and hyphens; false when
+ * it cannot be a code at all. */
+static bool code_normalise(const char *in, char out[QUERY_CODE_LEN + 1])
+{
+	size_t n = 0;
+
+	for (; in && *in; in++) {
+		char c = *in;
+
+		if (c == ' ' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (n == QUERY_CODE_LEN || !c || !strchr(code_alphabet, c))
+			return false;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n == QUERY_CODE_LEN;
+}
+
+static bool last4_matches(const struct keyring *kr, const char *sealed,
+			  const char *want)
+{
+	struct buf b = BUF_INIT;
+	struct fz_err err;
+	char have[5];
+	bool ok = false;
+
+	if (sealed && *sealed && pii_open(kr, sealed, &b, &err) == 0) {
+		pii_phone_last4(buf_cstr(&b), have);
+		ok = have[0] && crypto_equal(have, want, 4);
+	}
+	if (b.data)
+		crypto_cleanse(b.data, b.len);
+	buf_release(&b);
+	return ok;
+}
+
+int query_code_find(struct db *db, const struct keyring *kr, const char *code,
+		    const char *last4, int64_t *case_id)
+{
+	char norm[QUERY_CODE_LEN + 1], index[65], hash[65], want[5];
+	struct db_rows *rows;
+	bool ok = false;
+	int rc;
+
+	pii_phone_last4(last4, want);
+	if (!code_normalise(code, norm) || !want[0] || strlen(last4) > 16)
+		return 1;
+	code_index(kr, norm, index);
+	sm3_hex(norm, hash);
+	rows = db_query(db, "SELECT case_id, query_hash, phone FROM "
+			"petitioner WHERE query_index = ?", "s", index);
+	if (!rows)
+		return db_errcode(db);
+	rc = db_next(rows);
+	if (rc == 1) {
+		const char *h = db_text(rows, 1);
+
+		*case_id = db_int(rows, 0);
+		ok = h && strlen(h) == 64 && crypto_equal(h, hash, 64) &&
+		     last4_matches(kr, db_text(rows, 2), want);
+	}
+	db_rows_free(rows);
+	if (rc < 0)
+		return rc;
+	return ok ? 0 : 1;
+}
+
+int party_rate(struct db *db, int64_t case_id, const char *satisfaction,
+	       int64_t now)
+{
+	int rc = db_exec(db, "UPDATE petitioner SET satisfaction = ?, "
+			 "rated_at = ? WHERE case_id = ? AND satisfaction = ''",
+			 "sii", satisfaction, now, case_id);
+
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? 1 : 0;
+}
+
+/* ---- duplicates ---- */
+
+/* Whether `a` and `b` share DUP_RUN consecutive characters (or are equal
+ * when `a` is shorter than that). */
+static bool titles_similar(const char *a, const char *b)
+{
+	const char *p, *q;
+	size_t i;
+
+	if (!*a || !*b)
+		return false;
+	if (utf8_chars(a, strlen(a)) < DUP_RUN)
+		return strcmp(a, b) == 0;
+	for (p = a; *p; ) {
+		char run[DUP_RUN * 4 + 1];
+
+		/* Take DUP_RUN whole characters from p. */
+		for (q = p, i = 0; *q && i < DUP_RUN; i++)
+			do
+				q++;
+			while ((*q & 0xC0) == 0x80);
+		if (i < DUP_RUN)
+			break;
+		if ((size_t)(q - p) < sizeof(run)) {
+			memcpy(run, p, (size_t)(q - p));
+			run[q - p] = '\0';
+			if (strstr(b, run))
+				return true;
+		}
+		do
+			p++;
+		while ((*p & 0xC0) == 0x80);
+	}
+	return false;
+}
+
+static bool have_id(json_t *list, int64_t id)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(list, i, e)
+		if (json_integer_value(json_object_get(e, "id")) == id)
+			return true;
+	return false;
+}
+
+static void add_dup(json_t *list, struct db_rows *rows, const char *why)
+{
+	if (json_array_size(list) >= DUP_MAX || have_id(list, db_int(rows, 0)))
+		return;
+	json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}",
+		"id", (json_int_t)db_int(rows, 0),
+		"number", db_text(rows, 1) ? db_text(rows, 1) : "",
+		"title", db_text(rows, 2) ? db_text(rows, 2) : "",
+		"state", db_text(rows, 3) ? db_text(rows, 3) : "",
+		"procedure", db_text(rows, 4) ? db_text(rows, 4) : "",
+		"why", why));
+}
+
+static int dups_by_person(struct db *db, int64_t except, const char *phone,
+			  const char *id, json_t *list)
+{
+	struct db_rows *rows;
+	int rc;
+
+	if (!or_null(phone) && !or_null(id))
+		return 0;
+	rows = db_query(db, "SELECT c.id, c.number, c.title, c.state, c.proc, "
+			"p.phone_index FROM cases c JOIN petitioner p ON "
+			"p.case_id = c.id WHERE c.is_final = 0 AND c.id <> ? "
+			"AND (p.phone_index = ? OR p.id_index = ?) ORDER BY "
+			"c.id DESC LIMIT 10", "iss", except, or_null(phone),
+			or_null(id));
+	if (!rows)
+		return db_errcode(db);
+	while ((rc = db_next(rows)) == 1) {
+		const char *pi = db_text(rows, 5);
+
+		add_dup(list, rows, pi && phone && strcmp(pi, phone) == 0 ?
+			"phone" : "id_number");
+	}
+	db_rows_free(rows);
+	return rc < 0 ? rc : 0;
+}
+
+static int dups_by_title(struct db *db, int64_t except, const char *title,
+			 json_t *list)
+{
+	struct db_rows *rows;
+	int rc;
+
+	if (!title || !*title)
+		return 0;
+	rows = db_query(db, "SELECT id, number, title, state, proc FROM cases "
+			"WHERE is_final = 0 AND id <> ? AND proc IN "
+			"('petition', 'hotline') ORDER BY id DESC LIMIT 500",
+			"i", except);
+	if (!rows)
+		return db_errcode(db);
+	while ((rc = db_next(rows)) == 1) {
+		const char *t = db_text(rows, 2);
+
+		if (t && titles_similar(title, t))
+			add_dup(list, rows, "title");
+	}
+	db_rows_free(rows);
+	return rc < 0 ? rc : 0;
+}
+
+int party_duplicates(struct db *db, int64_t except, const char *phone_index,
+		     const char *id_index, const char *title, json_t **out)
+{
+	int rc;
+
+	*out = json_array();
+	rc = dups_by_person(db, except, phone_index, id_index, *out);
+	if (rc == 0)
+		rc = dups_by_title(db, except, title, *out);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int party_indexes(struct db *db, int64_t case_id, char phone[65], char id[65])
+{
+	struct db_rows *rows = db_query(db, "SELECT phone_index, id_index FROM "
+					"petitioner WHERE case_id = ?", "i",
+					case_id);
+	int rc;
+
+	phone[0] = id[0] = '\0';
+	if (!rows)
+		return db_errcode(db);
+	rc = db_next(rows);
+	if (rc == 1) {
+		snprintf(phone, 65, "%s", db_text(rows, 0) ?
+			 db_text(rows, 0) : "");
+		snprintf(id, 65, "%s", db_text(rows, 1) ?
+			 db_text(rows, 1) : "");
+	}
+	db_rows_free(rows);
+	return rc < 0 ? rc : 0;
+}

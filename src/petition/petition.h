@@ -1,0 +1,285 @@
+/* petition.h: the petitions and hotline desk (信访·热线) — shared pieces
+ *
+ * Private to src/petition.  The desk runs two procedures of the case
+ * engine, "petition" and "hotline" (workflows/petition.json and
+ * hotline.json); every change of a case goes through case_create() and
+ * case_act().  What the engine does not keep lives in the table
+ * `petitioner`, one row per case:
+ *  - the person behind the case, each value sealed with pii_seal() under
+ *    the server's keyring, plus blind indexes of the phone and identity
+ *    numbers for finding duplicates (PI-02, CR-03);
+ *  - the department an accusation is about, whose staff must not see its
+ *    content or its author (PI-06);
+ *  - for cases submitted online, the SM3 hash and a blind index of the
+ *    query code, and the citizen's rating of the reply.
+ *
+ * Files: ctx.c (engine contexts, who may read), party.c (the table),
+ * intake.c (opening a case with its petitioner), desk_util.c (labels,
+ * names, badges), desk_form.c (forms drawn from a definition),
+ * desk_list.c (the filtered list), desk_pages.c (the list page and the
+ * home page's tasks), register_page.c (registration), case_page.c (one
+ * case, its actions, unmasking), public_pages.c (online submission and
+ * query), cases_api.c (JSON), openapi.c (its description), schema_sql.c
+ * (the table's migration).
+ */
+#ifndef FZ_PETITION_H
+#define FZ_PETITION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "audit/audit.h"
+#include "core/buf.h"
+#include "core/util.h"
+#include "engine/engine.h"
+
+struct db;
+struct keyring;
+struct req;
+
+#define DESK_PAGE_SIZE 50           /* cases on a page of a list */
+#define QUERY_CODE_LEN 12           /* characters of a query code */
+
+/* ---- ctx.c: who acts ---- */
+
+/* An engine context and the storage its actor points into. */
+struct desk_ctx {
+	struct engine_ctx e;
+	char roles[256];
+};
+
+/* The signed-in user (or anonymous visitor) of `r` acting on `db` now:
+ * actor via actor_from_req(), roles and department from r->user, the
+ * server's calendar, clock_now().  `db` may be the group-commit writer's
+ * connection (in a deferred request's run()). */
+void desk_ctx_init(struct req *r, struct db *db, struct desk_ctx *c);
+/* The same for a citizen's online submission: the visitor acts with the
+ * roles of the procedure's create action, in the intake department (the
+ * department of the first active petition officer, who accepts it). */
+void desk_ctx_public(struct req *r, struct db *db, const struct workflow *w,
+		     int64_t intake_dept, struct desk_ctx *c);
+/* Department that receives online submissions: 0 with *id set, 1 when
+ * there is none (no active petition officer), or a DB_E* code. */
+int desk_intake_dept(struct db *db, int64_t *id);
+/* Whether the actor may see the case: the engine's rule
+ * (case_may_read()), or the procedure calls on them now (an action of
+ * the case is open to them: a legal adviser asked for an opinion), or
+ * they acted on it before.  The lists follow the same rule. */
+bool desk_may_read(const struct engine_ctx *ctx, const struct case_info *c);
+/* Whether the user's roles let them see personal data in full. */
+bool desk_may_unmask(roleset roles);
+
+/* ---- party.c: the `petitioner` table ---- */
+
+/* A person's details in the clear (owned strings, "" when not given). */
+struct party {
+	char *name, *id_number, *phone, *address;
+};
+
+/* What is stored about a case beside the engine's row. */
+struct party_row {
+	bool found;
+	char *name, *id_number, *phone, *address;   /* sealed, "" if none */
+	int64_t accused_dept_id;
+	bool online;
+	char *satisfaction;         /* "" until the citizen rates */
+	int64_t rated_at;
+};
+
+/* A new row, sealed and indexed, ready for party_insert(). */
+struct party_new {
+	struct buf name, id_number, phone, address;
+	char phone_index[65], id_index[65];
+	int64_t accused_dept_id;
+	bool online;
+	char query_hash[65], query_index[65];
+	int64_t created_at;
+};
+
+/* Wipe the clear text and free it. */
+void party_release(struct party *p);
+void party_row_release(struct party_row *p);
+void party_new_release(struct party_new *n);
+
+/*
+ * Check and normalise a person's details in place: the identity number
+ * with pii_idcard_check() (stored in its 18-character form), the phone
+ * with pii_phone_normalise(); at least a phone number or an address is
+ * needed to reply, and `need_name` makes the name compulsory too.
+ * 0, or FZ_ERR with err (400, "party_invalid") naming the problem.
+ */
+int party_check(struct party *p, bool need_name, struct fz_err *err);
+/* Seal `p` under `kr` into `out` with its blind indexes. */
+int party_seal(const struct keyring *kr, const struct party *p,
+	       struct party_new *out, struct fz_err *err);
+/* Insert the row of a new case (inside the caller's transaction). */
+int party_insert(struct db *db, int64_t case_id, struct party_new *n);
+/* Read the row of a case; p->found says whether there was one.  0 or a
+ * DB_E* code. */
+int party_load(struct db *db, int64_t case_id, struct party_row *p);
+/* Open the sealed values of `p` into `out`; 0 or FZ_ERR with err. */
+int party_open(const struct keyring *kr, const struct party_row *p,
+	       struct party *out, struct fz_err *err);
+/* The masked forms, as pii_mask_*() render them. */
+void party_masked(const struct party *p, struct party *out);
+
+/* A fresh query code of QUERY_CODE_LEN characters from an alphabet
+ * without look-alikes (no 0 O 1 I L), its SM3 hash and its blind index. */
+int query_code_new(const struct keyring *kr, char code[QUERY_CODE_LEN + 1],
+		   char hash[65], char index[65]);
+/* The case a query code and the last four digits of its phone number
+ * open: 0 with *case_id set, 1 when they open none (the same answer for a
+ * wrong code and wrong digits), or a DB_E* code. */
+int query_code_find(struct db *db, const struct keyring *kr, const char *code,
+		    const char *last4, int64_t *case_id);
+/* Record the citizen's rating of a case's reply (inside a transaction). */
+int party_rate(struct db *db, int64_t case_id, const char *satisfaction,
+	       int64_t now);
+
+/* Open cases of the desk's procedures, other than `except`, whose
+ * petitioner has the blind index `phone_index` or `id_index` (either may
+ * be "" for none), or whose title
+ * shares a run of at least four characters with `title`; at most 10,
+ * newest first, as a JSON array of {id, number, title, state, why}.
+ * 0 or a DB_E* code. */
+int party_duplicates(struct db *db, int64_t except, const char *phone_index,
+		     const char *id_index, const char *title, json_t **out);
+/* The blind indexes stored for a case ("" when none); 0 or DB_E*. */
+int party_indexes(struct db *db, int64_t case_id, char phone[65],
+		  char id[65]);
+
+/* ---- intake.c: opening a case with its petitioner ---- */
+
+struct intake {
+	struct desk_ctx ctx;        /* its db is set where the work runs */
+	const struct workflow *w;
+	json_t *fields;             /* the create action's (owned) */
+	bool with_party;            /* insert `party` with the case */
+	struct party_new party;
+	char *title;                /* owned; for finding duplicates */
+	char code[QUERY_CODE_LEN + 1];  /* online: the code shown once */
+	int64_t id;                 /* the new case */
+	struct fz_err err;          /* the engine's refusal */
+	int (*done)(struct req *r, struct intake *in, int rc);
+};
+
+struct intake *intake_new(void);
+void intake_free(struct intake *in);
+/* Write the case (case_create()) and its petitioner row, then call
+ * `done` on the worker with 0 or the failure to build the reply; the
+ * intake is freed after it.  The handler returns what this returns
+ * (HTTP_DEFERRED when the writes go through the group commit). */
+int intake_submit(struct req *r, struct intake *in,
+		  int (*done)(struct req *r, struct intake *in, int rc));
+/* The reply for a failed intake: the engine's refusal with its status
+ * and code, or the store failure. */
+int intake_fail(struct req *r, struct intake *in, int rc);
+
+/* ---- desk_list.c: the filtered list ---- */
+
+struct desk_filter {
+	const char *procedure, *channel, *state;   /* "" for any */
+	int64_t year, dept, page;
+	bool open;                  /* only cases not in a final state */
+	/* the part of the desk the user may see (desk_may_read()) */
+	int64_t scope, scope_dept, scope_user;
+	bool scope_legal;           /* cases waiting for a legal opinion */
+};
+
+struct desk_row {
+	int64_t id, dept_id, origin_dept_id, assignee_id, merged_into;
+	int64_t created_at, updated_at, closed_at;
+	int version;
+	bool final;
+	char *procedure, *number, *state, *title, *channel, *category;
+	const struct workflow *wf;
+};
+
+struct desk_list {
+	struct desk_row *v;
+	size_t n;
+	int64_t total;              /* rows on all pages */
+};
+
+/* The filter of ?procedure= ?channel= ?state= ?year= ?dept= ?open=1|0
+ * ?page=, confined to what r->user may see (?dept= only counts for
+ * readers of every case). */
+void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f);
+/* One page (DESK_PAGE_SIZE rows), newest first, and the total. */
+int desk_list_load(struct db *db, const struct desk_filter *f,
+		   struct desk_list *l);
+void desk_list_release(struct desk_list *l);
+
+/* ---- desk_form.c: forms drawn from the definition ---- */
+
+struct desk_names;
+
+/* One labelled input for field `f`, its id `prefix` + the field's name,
+ * showing `v` (may be NULL). */
+void desk_field_input(struct buf *b, const struct wf_field *f, bool required,
+		      const char *prefix, json_t *v,
+		      const struct desk_names *names);
+/* The inputs of an action: its required fields, then its optional ones,
+ * with the values in `values` (may be NULL). */
+void desk_action_fields(struct buf *b, const struct wf_action *a,
+			const char *prefix, json_t *values,
+			const struct desk_names *names);
+/* The action's fields from the submitted form, as a new JSON object of
+ * strings (a list for a multiple department field; a case number is
+ * turned into the case's id). */
+json_t *desk_form_fields(struct req *r, const struct wf_action *a);
+
+/* ---- desk_util.c: shared helpers ---- */
+
+/* Whether `procedure` is one the desk handles ("petition", "hotline"). */
+bool desk_procedure(const char *procedure);
+/* The label of a procedure's channel value, of its category value. */
+const char *desk_channel_label(const struct workflow *w, const char *id);
+const char *desk_category_label(const struct workflow *w, const char *id);
+/* Whether the case's content and petitioner must be hidden from this
+ * user because the case accuses the user's department (PI-06). */
+bool desk_hidden_from(const struct engine_ctx *ctx, int64_t accused_dept);
+
+/* Departments and staff for selects, loaded once per page. */
+struct desk_names {
+	struct desk_name { int64_t id; char *name; } *depts, *users;
+	size_t ndepts, nusers;
+};
+int desk_names_load(struct db *db, struct desk_names *n);
+void desk_names_release(struct desk_names *n);
+const char *desk_dept_name(const struct desk_names *n, int64_t id);
+const char *desk_user_name(const struct desk_names *n, int64_t id);
+
+/* " 已超期 N 天" / " 剩 N 个工作日" / " 今日到期" as a badge, or nothing
+ * when the due day is further off. */
+void desk_due_badge(struct buf *b, const struct calendar *cal, cal_day due,
+		    cal_day today);
+/* The case's state label as a badge. */
+void desk_state_badge(struct buf *b, const struct case_info *c);
+/* Whether the roles read every case of the desk (the definitions'
+ * read_roles: petition officers and leaders). */
+bool desk_reads_all(roleset roles);
+
+/* Text with line breaks as escaped paragraphs. */
+void desk_paragraphs(struct buf *b, const char *text);
+
+/* A local date and time "2026-11-27 07:01" into out[17]. */
+void desk_time(int64_t t, char out[17]);
+/* "YYYY-MM-DD" of today in China Standard Time. */
+void desk_today(char out[11]);
+
+/* The reply a citizen may read, or NULL: set once the reply is signed
+ * (petition: approve_reply; hotline: reply). */
+const char *desk_reply_text(const struct case_info *c);
+/* Whether the case's reply is out, so the citizen may rate it. */
+bool desk_reply_out(const struct case_info *c);
+/* The due date of the case's running primary (or, failing that, first
+ * running supervised) clock: 1 with *due and *label (the clock's) set,
+ * 0 when none runs, or a DB_E* code. */
+int desk_due(struct db *db, int64_t case_id, cal_day *due,
+	     const char **label, const struct workflow *w);
+
+#endif

@@ -15,6 +15,7 @@
 #include "auth/password.h"
 #include "cli/app.h"
 #include "cli/cli.h"
+#include "cli/demo_cases.h"
 #include "core/util.h"
 #include "org/accounts.h"
 #include "store/store.h"
@@ -182,6 +183,8 @@ int cmd_demo(int argc, char **argv)
 				"password", pw, "name", users[i].name, "roles",
 				role_code(users[i].role)));
 	}
+	if (rc == 0)
+		rc = demo_cases(&a, db, as_json);
 	if (rc == 0)
 		print_accounts(list, as_json);
 	json_decref(list);

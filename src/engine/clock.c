@@ -6,19 +6,12 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "engine/engine_util.h"
 #include "store/store.h"
 
 #define SOON_WORKING_DAYS 3
 
 static const struct actor system_actor = { 0, "system", "", NULL, NULL };
-
-static int db_failed(struct fz_err *err, int rc)
-{
-	if (rc == DB_EBUSY || rc == DB_EUNAVAIL)
-		return fz_fail(err, 503, "db_unavailable",
-			       "数据库暂时不可用，请稍后再试");
-	return fz_fail(err, 500, "db_error", "保存失败（数据库错误）");
-}
 
 static const char *unit_word(enum cal_unit u)
 {
@@ -33,8 +26,9 @@ static const char *unit_word(enum cal_unit u)
 	"paused_since, stopped_day, stopped_at, stop_action, cancelled, " \
 	"due_day"
 
-static void read_clock(struct db_rows *r, struct case_clock *k)
+static void read_clock(struct db_rows *r, void *elem, void *arg)
 {
+	struct case_clock *k = elem;
 	const char *unit = db_text(r, 2);
 
 	memset(k, 0, sizeof(*k));
@@ -58,66 +52,40 @@ static void read_clock(struct db_rows *r, struct case_clock *k)
 		 db_text(r, 13) ? db_text(r, 13) : "");
 	k->cancelled = db_int(r, 14) != 0;
 	k->due = (cal_day)db_int(r, 15);
+	(void)arg;
 }
 
-/* Read rows of CLOCK_COLS into a malloc'd array. */
-static int read_clocks(struct db_rows *rows, struct case_clock **out,
-		       size_t *n)
+static const struct row_reader clock_rows = {
+	sizeof(struct case_clock), read_clock, NULL,
+};
+
+/* Rows of CLOCK_COLS (NULL: the query failed) into a malloc'd array. */
+static int read_clocks(struct db *db, struct db_rows *rows,
+		       struct case_clock **out, size_t *n)
 {
-	size_t cap = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	while ((rc = db_next(rows)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		read_clock(rows, &(*out)[(*n)++]);
-	}
-	db_rows_free(rows);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc < 0 ? rc : 0;
+	*out = engine_rows(db, rows, &clock_rows, NULL, n, &rc);
+	return rc;
 }
 
 int case_clocks(struct db *db, int64_t case_id, struct case_clock **out,
 		size_t *n)
 {
-	struct db_rows *rows = db_query(db, "SELECT " CLOCK_COLS " FROM "
+	return read_clocks(db, db_query(db, "SELECT " CLOCK_COLS " FROM "
 					"case_clocks WHERE case_id = ? ORDER "
 					"BY started_day, clock_id", "i",
-					case_id);
-
-	if (!rows) {
-		*out = NULL;
-		*n = 0;
-		return db_errcode(db);
-	}
-	return read_clocks(rows, out, n);
+					case_id), out, n);
 }
 
 /* 0 and *k filled, 1 when the case has no such clock, or DB_E*. */
 static int load_clock(struct db *db, int64_t case_id, const char *clock_id,
 		      struct case_clock *k)
 {
-	struct db_rows *rows = db_query(db, "SELECT " CLOCK_COLS " FROM "
-					"case_clocks WHERE case_id = ? AND "
-					"clock_id = ?", "is", case_id,
-					clock_id);
-	int rc;
-
-	if (!rows)
-		return db_errcode(db);
-	rc = db_next(rows);
-	if (rc == 1)
-		read_clock(rows, k);
-	db_rows_free(rows);
-	return rc < 0 ? rc : rc == 1 ? 0 : 1;
+	return engine_row(db, db_query(db, "SELECT " CLOCK_COLS " FROM "
+				       "case_clocks WHERE case_id = ? AND "
+				       "clock_id = ?", "is", case_id,
+				       clock_id), read_clock, k, NULL);
 }
 
 static int save_clock(struct db *db, const struct case_clock *k)
@@ -192,34 +160,32 @@ struct pause {
 	bool open;
 };
 
+static void read_pause(struct db_rows *r, void *elem, void *arg)
+{
+	struct pause *p = elem;
+
+	p->from = (cal_day)db_int(r, 0);
+	p->open = db_isnull(r, 1);
+	p->to = p->open ? 0 : (cal_day)db_int(r, 1);
+	(void)arg;
+}
+
+static const struct row_reader pause_rows = {
+	sizeof(struct pause), read_pause, NULL,
+};
+
+/* The pauses of a clock in the order they were taken. */
 static int load_pauses(struct db *db, const struct case_clock *k,
 		       struct pause **out, size_t *n)
 {
-	struct db_rows *rows;
-	size_t cap = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rows = db_query(db, "SELECT from_day, to_day FROM case_clock_pauses "
-			"WHERE case_id = ? AND clock_id = ? ORDER BY id", "is",
-			k->case_id, k->clock_id);
-	if (!rows)
-		return db_errcode(db);
-	while ((rc = db_next(rows)) == 1) {
-		struct pause *p;
-
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		p = &(*out)[(*n)++];
-		p->from = (cal_day)db_int(rows, 0);
-		p->open = db_isnull(rows, 1);
-		p->to = p->open ? 0 : (cal_day)db_int(rows, 1);
-	}
-	db_rows_free(rows);
-	return rc < 0 ? rc : 0;
+	*out = engine_rows(db, db_query(db, "SELECT from_day, to_day FROM "
+					"case_clock_pauses WHERE case_id = ? "
+					"AND clock_id = ? ORDER BY id", "is",
+					k->case_id, k->clock_id),
+			   &pause_rows, NULL, n, &rc);
+	return rc;
 }
 
 /* Recount the closed pauses and the due date of `k` with `cal`. */
@@ -248,15 +214,14 @@ static int recompute(struct db *db, const struct calendar *cal,
 
 /* ---- operations ---- */
 
-static bool has_action(const struct wf_action *const *v, size_t n,
-		       const struct wf_action *a)
+/* Save the clock once the steps before (rc) went well; err is filled
+ * when they or the save failed. */
+static int save_after(const struct clock_act *a, const struct case_clock *k,
+		      int rc, struct fz_err *err)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == a)
-			return true;
-	return false;
+	if (rc >= 0)
+		rc = save_clock(a->db, k);
+	return rc < 0 ? engine_db_failed(err, rc) : 0;
 }
 
 static int op_stop(const struct clock_act *a, struct case_clock *k,
@@ -306,18 +271,16 @@ static int start_day(const struct clock_act *a, const struct wf_clock *c,
 	return 0;
 }
 
-static int op_start(const struct clock_act *a, const struct wf_clock *c,
-		    struct case_clock *k, bool exists, struct fz_err *err)
+/* A new period of `c` from `day`, with the length the case's fields
+ * give it and its due date; 0, or < 0 when the date cannot be counted. */
+static int new_period(const struct clock_act *a, const struct wf_clock *c,
+		      cal_day day, struct case_clock *k)
 {
 	const char *by = c->length_by ?
 		json_string_value(json_object_get(a->case_fields,
 						  c->length_by->name)) : NULL;
 	struct cal_due d;
-	cal_day day;
-	int rc = start_day(a, c, &day, err);
 
-	if (rc)
-		return rc;
 	memset(k, 0, sizeof(*k));
 	k->case_id = a->case_id;
 	snprintf(k->clock_id, sizeof(k->clock_id), "%s", c->id);
@@ -327,28 +290,42 @@ static int op_start(const struct clock_act *a, const struct wf_clock *c,
 	k->supervised = !c->window;
 	k->started = day;
 	if (clock_due(a->cal, k, &d))
-		return fz_fail(err, 500, "internal", "期限计算失败");
+		return FZ_ERR;
 	k->due = d.due;
 	cal_due_release(&d);
-	if (exists) {
-		/* A new period: the old one's pauses no longer count. */
-		rc = db_exec(a->db, "DELETE FROM case_clock_pauses WHERE "
-			     "case_id = ? AND clock_id = ?", "is", k->case_id,
-			     k->clock_id);
-		rc = rc < 0 ? rc : save_clock(a->db, k);
-	} else {
-		rc = db_exec(a->db, "INSERT INTO case_clocks (case_id, "
-			     "clock_id, unit, length, holiday_shift, "
-			     "supervised, started_day, due_day) VALUES "
-			     "(?, ?, ?, ?, ?, ?, ?, ?)", "issiiiii",
-			     k->case_id, k->clock_id,
-			     c->unit == CAL_WORKING_DAYS ? "working" :
-			     "calendar", (int64_t)k->length,
-			     (int64_t)k->holiday_shift,
-			     (int64_t)k->supervised, (int64_t)k->started,
-			     (int64_t)k->due);
+	return 0;
+}
+
+static int insert_clock(struct db *db, const struct case_clock *k)
+{
+	return db_exec(db, "INSERT INTO case_clocks (case_id, clock_id, "
+		       "unit, length, holiday_shift, supervised, "
+		       "started_day, due_day) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		       "?)", "issiiiii", k->case_id, k->clock_id,
+		       k->unit == CAL_WORKING_DAYS ? "working" : "calendar",
+		       (int64_t)k->length, (int64_t)k->holiday_shift,
+		       (int64_t)k->supervised, (int64_t)k->started,
+		       (int64_t)k->due);
+}
+
+static int op_start(const struct clock_act *a, const struct wf_clock *c,
+		    struct case_clock *k, bool exists, struct fz_err *err)
+{
+	cal_day day;
+	int rc = start_day(a, c, &day, err);
+
+	if (rc)
+		return rc;
+	if (new_period(a, c, day, k))
+		return fz_fail(err, 500, "internal", "期限计算失败");
+	if (!exists) {
+		rc = insert_clock(a->db, k);
+		return rc < 0 ? engine_db_failed(err, rc) : 0;
 	}
-	return rc < 0 ? db_failed(err, rc) : 0;
+	/* A new period: the old one's pauses no longer count. */
+	rc = db_exec(a->db, "DELETE FROM case_clock_pauses WHERE case_id = ? "
+		     "AND clock_id = ?", "is", k->case_id, k->clock_id);
+	return save_after(a, k, rc, err);
 }
 
 /* Refuse an operation on a clock that is not running. */
@@ -383,8 +360,7 @@ static int op_pause(const struct clock_act *a, const struct wf_clock *c,
 		     k->clock_id, (int64_t)a->today);
 	k->paused = true;
 	k->paused_since = a->today;
-	rc = rc < 0 ? rc : save_clock(a->db, k);
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return save_after(a, k, rc, err);
 }
 
 static int op_resume(const struct clock_act *a, const struct wf_clock *c,
@@ -408,8 +384,7 @@ static int op_resume(const struct clock_act *a, const struct wf_clock *c,
 			     k->case_id, k->clock_id);
 	if (rc >= 0)
 		rc = recompute(a->db, a->cal, k);
-	rc = rc < 0 ? rc : save_clock(a->db, k);
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return save_after(a, k, rc, err);
 }
 
 static int op_extend(const struct clock_act *a, const struct wf_clock *c,
@@ -450,9 +425,7 @@ static int op_extend(const struct clock_act *a, const struct wf_clock *c,
 		return 0;
 	k->extensions++;
 	k->extension_days += days;
-	rc = recompute(a->db, a->cal, k);
-	rc = rc < 0 ? rc : save_clock(a->db, k);
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return save_after(a, k, recompute(a->db, a->cal, k), err);
 }
 
 static int apply_one(const struct clock_act *a, const struct wf_clock *c,
@@ -464,22 +437,22 @@ static int apply_one(const struct clock_act *a, const struct wf_clock *c,
 	int rc = load_clock(a->db, a->case_id, c->id, &k);
 
 	if (rc < 0)
-		return db_failed(err, rc);
+		return engine_db_failed(err, rc);
 	exists = rc == 0;
 	rc = 0;
-	if (has_action(c->stop, c->nstop, act) && exists && !k.stopped &&
-	    !a->dry_run) {
+	if (engine_action_listed(c->stop, c->nstop, act) && exists &&
+	    !k.stopped && !a->dry_run) {
 		rc = op_stop(a, &k, false);
 		if (rc < 0)
-			return db_failed(err, rc);
+			return engine_db_failed(err, rc);
 	}
-	if (has_action(c->pause, c->npause, act))
+	if (engine_action_listed(c->pause, c->npause, act))
 		rc = op_pause(a, c, &k, exists, err);
-	if (!rc && has_action(c->resume, c->nresume, act))
+	if (!rc && engine_action_listed(c->resume, c->nresume, act))
 		rc = op_resume(a, c, &k, exists, err);
 	if (!rc && c->ext_action == act)
 		rc = op_extend(a, c, &k, exists, err);
-	if (!rc && has_action(c->start, c->nstart, act) &&
+	if (!rc && engine_action_listed(c->start, c->nstart, act) &&
 	    (!exists || k.stopped) && !a->dry_run)
 		rc = op_start(a, c, &k, exists, err);
 	return rc;
@@ -493,7 +466,7 @@ static int check_window(const struct clock_act *a, struct fz_err *err)
 	int rc = load_clock(a->db, a->case_id, c->id, &k);
 
 	if (rc < 0)
-		return db_failed(err, rc);
+		return engine_db_failed(err, rc);
 	if (rc == 1 || k.stopped || a->today <= k.due)
 		return 0;
 	cal_format(k.due, due);
@@ -506,19 +479,15 @@ static int cancel_open(const struct clock_act *a, struct fz_err *err)
 {
 	struct case_clock *v;
 	size_t n, i;
-	int rc;
-	struct db_rows *rows = db_query(a->db, "SELECT " CLOCK_COLS " FROM "
-					"case_clocks WHERE case_id = ? AND "
-					"stopped_day IS NULL", "i",
-					a->case_id);
+	int rc = read_clocks(a->db, db_query(a->db, "SELECT " CLOCK_COLS
+					     " FROM case_clocks WHERE "
+					     "case_id = ? AND stopped_day IS "
+					     "NULL", "i", a->case_id), &v, &n);
 
-	if (!rows)
-		return db_failed(err, db_errcode(a->db));
-	rc = read_clocks(rows, &v, &n);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = op_stop(a, &v[i], true);
 	free(v);
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return rc < 0 ? engine_db_failed(err, rc) : 0;
 }
 
 int clock_apply(const struct clock_act *a, struct fz_err *err)
@@ -634,37 +603,50 @@ int case_clock_explain(struct db *db, const struct calendar *cal,
 
 /* ---- retiming ---- */
 
+/* Recount one open clock with `cal`: 1 when its due date or its paused
+ * days changed (it is then saved, and listed in `cases` while that
+ * holds fewer than 100), 0 when nothing changed, or a DB_E* code. */
+static int retime_one(struct db *db, const struct calendar *cal,
+		      struct case_clock *k, json_t *cases)
+{
+	cal_day before = k->due;
+	int paused = k->paused_days;
+	int rc = recompute(db, cal, k);
+
+	if (rc < 0 || (before == k->due && paused == k->paused_days))
+		return rc;
+	rc = save_clock(db, k);
+	if (rc < 0)
+		return rc;
+	if (json_array_size(cases) < 100)
+		json_array_append_new(cases, json_pack("{s:I,s:s,s:i,s:i}",
+						       "case",
+						       (json_int_t)k->case_id,
+						       "clock", k->clock_id,
+						       "from", (int)before,
+						       "to", (int)k->due));
+	return 1;
+}
+
 int engine_retime_open(struct db *db, const struct calendar *cal,
 		       int *changed)
 {
 	struct case_clock *v = NULL;
 	json_t *cases = json_array();
-	struct db_rows *rows;
 	size_t n = 0, i;
 	int rc = db_begin(db), count = 0;
 
-	if (rc == 0) {
-		rows = db_query(db, "SELECT " CLOCK_COLS " FROM case_clocks "
-				"WHERE stopped_day IS NULL ORDER BY case_id",
-				"");
-		rc = rows ? read_clocks(rows, &v, &n) : db_errcode(db);
-	}
+	if (rc == 0)
+		rc = read_clocks(db, db_query(db, "SELECT " CLOCK_COLS " FROM "
+					      "case_clocks WHERE stopped_day "
+					      "IS NULL ORDER BY case_id", ""),
+				 &v, &n);
 	for (i = 0; rc == 0 && i < n; i++) {
-		cal_day before = v[i].due;
-		int paused = v[i].paused_days;
-
-		rc = recompute(db, cal, &v[i]);
-		if (rc < 0 || (before == v[i].due && paused ==
-			       v[i].paused_days))
-			continue;
-		rc = save_clock(db, &v[i]);
-		count++;
-		if (json_array_size(cases) < 100)
-			json_array_append_new(cases, json_pack(
-				"{s:I,s:s,s:i,s:i}", "case",
-				(json_int_t)v[i].case_id, "clock",
-				v[i].clock_id, "from", (int)before, "to",
-				(int)v[i].due));
+		rc = retime_one(db, cal, &v[i], cases);
+		if (rc == 1) {
+			count++;
+			rc = 0;
+		}
 	}
 	free(v);
 	if (rc == 0 && count &&
@@ -673,106 +655,125 @@ int engine_retime_open(struct db *db, const struct calendar *cal,
 			       cases)) < 0)
 		rc = DB_ERR;
 	json_decref(cases);
-	rc = rc < 0 ? rc : db_commit(db);
-	if (rc < 0) {
-		if (db_in_tx(db))
-			db_rollback(db);
-		return rc;
-	}
-	if (changed)
+	rc = engine_end_tx(db, rc);
+	if (rc == 0 && changed)
 		*changed = count;
-	return 0;
+	return rc;
+}
+
+/* ---- what due items and reminders name ---- */
+
+/* The case and clock of a due item or a reminder, as read: the strings
+ * its const pointers point into. */
+struct clock_ref {
+	char *proc, *number, *title, *clock;
+	int version;
+};
+
+/* The first five columns of a due list or reminder query; the clock id
+ * comes next, from the clock's or the reminder's table. */
+#define REF_COLS "c.proc, c.version, c.number, c.title, "
+
+static void ref_read(struct db_rows *r, struct clock_ref *x)
+{
+	x->proc = xstrdup(db_text(r, 0));
+	x->version = (int)db_int(r, 1);
+	x->number = xstrdup(db_text(r, 2));
+	x->title = xstrdup(db_text(r, 3));
+	x->clock = xstrdup(db_text(r, 4));
+}
+
+/* Drops a due or reminder row: each begins with its clock_ref. */
+static void ref_free(void *elem)
+{
+	struct clock_ref *x = elem;
+
+	free(x->proc);
+	free(x->number);
+	free(x->title);
+	free(x->clock);
+}
+
+/* Point the names of a due item or a reminder at `x`; the clock's label
+ * comes from the version of the definition the case keeps. */
+static void ref_names(const struct clock_ref *x, const char **procedure,
+		      const char **number, const char **title,
+		      const char **clock_id, const char **clock_label)
+{
+	const struct workflow *wf = workflow_find(x->proc, x->version);
+	const struct wf_clock *c = wf ? wf_clock(wf, x->clock) : NULL;
+
+	*procedure = x->proc;
+	*number = x->number;
+	*title = x->title;
+	*clock_id = x->clock;
+	*clock_label = c ? c->label : x->clock;
 }
 
 /* ---- due lists ---- */
 
 struct due_row {
+	struct clock_ref ref;       /* first, for ref_free() */
 	struct due_item it;
-	char *proc, *number, *title, *clock;
-	int version;
 };
 
-static void due_rows_free(struct due_row *v, size_t n)
+static void read_due(struct db_rows *r, void *elem, void *arg)
 {
-	size_t i;
+	struct due_row *d = elem;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].proc);
-		free(v[i].number);
-		free(v[i].title);
-		free(v[i].clock);
-	}
-	free(v);
+	ref_read(r, &d->ref);
+	d->it.case_id = db_int(r, 5);
+	d->it.due = (cal_day)db_int(r, 6);
+	d->it.dept_id = db_int(r, 7);
+	d->it.assignee_id = db_int(r, 8);
+	(void)arg;
 }
 
-static const char *clock_label(const char *proc, int version,
-			       const char *clock_id)
-{
-	const struct workflow *wf = workflow_find(proc, version);
-	const struct wf_clock *c = wf ? wf_clock(wf, clock_id) : NULL;
+static const struct row_reader due_rows = {
+	sizeof(struct due_row), read_due, ref_free,
+};
 
-	return c ? c->label : clock_id;
+/* The item of a row as seen on `today`. */
+static const struct due_item *due_item(const struct calendar *cal,
+				       cal_day today, struct due_row *d)
+{
+	struct due_item *it = &d->it;
+
+	ref_names(&d->ref, &it->procedure, &it->number, &it->title,
+		  &it->clock_id, &it->clock_label);
+	it->overdue = it->due < today;
+	it->days = it->overdue ? today - it->due :
+		   span_days(cal, CAL_WORKING_DAYS, today, it->due);
+	return it;
 }
 
 int engine_due_lists(struct db *db, const struct calendar *cal, cal_day today,
 		     int64_t dept_id, int64_t user_id, due_fn fn, void *arg)
 {
-	struct due_row *v = NULL;
-	struct db_rows *rows;
+	struct due_row *v;
 	struct cal_due soon;
-	size_t n = 0, cap = 0, i;
+	size_t n, i;
 	int rc;
 
 	if (calendar_due(cal, today, SOON_WORKING_DAYS, CAL_WORKING_DAYS,
 			 &soon))
 		return DB_EMISUSE;
 	cal_due_release(&soon);
-	rows = db_query(db, "SELECT k.case_id, k.clock_id, k.due_day, c.proc, "
-			"c.version, c.number, c.title, c.dept_id, "
-			"c.assignee_id FROM case_clocks k JOIN cases c ON "
-			"c.id = k.case_id WHERE k.supervised = 1 AND "
-			"k.stopped_day IS NULL AND k.paused_since IS NULL AND "
-			"k.due_day <= ? AND (? = 0 OR c.dept_id = ?) AND "
-			"(? = 0 OR c.assignee_id = ?) ORDER BY k.due_day, "
-			"c.id LIMIT 2000", "iiiii", (int64_t)soon.due,
-			dept_id, dept_id, user_id, user_id);
-	if (!rows)
-		return db_errcode(db);
-	while ((rc = db_next(rows)) == 1) {
-		struct due_row *r;
-
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		r = &v[n++];
-		memset(r, 0, sizeof(*r));
-		r->it.case_id = db_int(rows, 0);
-		r->clock = xstrdup(db_text(rows, 1));
-		r->it.due = (cal_day)db_int(rows, 2);
-		r->proc = xstrdup(db_text(rows, 3));
-		r->version = (int)db_int(rows, 4);
-		r->number = xstrdup(db_text(rows, 5));
-		r->title = xstrdup(db_text(rows, 6));
-		r->it.dept_id = db_int(rows, 7);
-		r->it.assignee_id = db_int(rows, 8);
-	}
-	db_rows_free(rows);
-	for (i = 0; rc == 0 && i < n; i++) {
-		struct due_item *it = &v[i].it;
-
-		it->procedure = v[i].proc;
-		it->number = v[i].number;
-		it->title = v[i].title;
-		it->clock_id = v[i].clock;
-		it->clock_label = clock_label(v[i].proc, v[i].version,
-					      v[i].clock);
-		it->overdue = it->due < today;
-		it->days = it->overdue ? today - it->due :
-			   span_days(cal, CAL_WORKING_DAYS, today, it->due);
-		rc = fn(it, arg);
-	}
-	due_rows_free(v, n);
+	v = engine_rows(db, db_query(db, "SELECT " REF_COLS "k.clock_id, "
+				     "k.case_id, k.due_day, c.dept_id, "
+				     "c.assignee_id FROM case_clocks k JOIN "
+				     "cases c ON c.id = k.case_id WHERE "
+				     "k.supervised = 1 AND k.stopped_day IS "
+				     "NULL AND k.paused_since IS NULL AND "
+				     "k.due_day <= ? AND (? = 0 OR c.dept_id "
+				     "= ?) AND (? = 0 OR c.assignee_id = ?) "
+				     "ORDER BY k.due_day, c.id LIMIT 2000",
+				     "iiiii", (int64_t)soon.due, dept_id,
+				     dept_id, user_id, user_id),
+			&due_rows, NULL, &n, &rc);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = fn(due_item(cal, today, &v[i]), arg);
+	engine_rows_free(v, n, &due_rows);
 	return rc;
 }
 
@@ -784,43 +785,52 @@ struct overdue {
 	cal_day due;
 };
 
+static void read_overdue(struct db_rows *r, void *elem, void *arg)
+{
+	struct overdue *o = elem;
+
+	o->case_id = db_int(r, 0);
+	o->clock = xstrdup(db_text(r, 1));
+	o->due = (cal_day)db_int(r, 2);
+	o->dept_id = db_int(r, 3);
+	o->assignee_id = db_int(r, 4);
+	o->state = xstrdup(db_text(r, 5));
+	(void)arg;
+}
+
+static void drop_overdue(void *elem)
+{
+	struct overdue *o = elem;
+
+	free(o->clock);
+	free(o->state);
+}
+
+static const struct row_reader overdue_rows = {
+	sizeof(struct overdue), read_overdue, drop_overdue,
+};
+
+/* Running supervised clocks past due on `today` without a reminder for
+ * their current due date. */
 static int find_overdue(struct db *db, cal_day today, struct overdue **out,
 			size_t *n)
 {
-	struct db_rows *rows;
-	size_t cap = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rows = db_query(db, "SELECT k.case_id, k.clock_id, k.due_day, "
-			"c.dept_id, c.assignee_id, c.state FROM case_clocks k "
-			"JOIN cases c ON c.id = k.case_id WHERE "
-			"k.supervised = 1 AND k.stopped_day IS NULL AND "
-			"k.paused_since IS NULL AND k.due_day < ? AND NOT "
-			"EXISTS (SELECT 1 FROM case_reminders r WHERE "
-			"r.case_id = k.case_id AND r.clock_id = k.clock_id "
-			"AND r.due_day = k.due_day) ORDER BY k.case_id, "
-			"k.clock_id", "i", (int64_t)today);
-	if (!rows)
-		return db_errcode(db);
-	while ((rc = db_next(rows)) == 1) {
-		struct overdue *o;
-
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		o = &(*out)[(*n)++];
-		o->case_id = db_int(rows, 0);
-		o->clock = xstrdup(db_text(rows, 1));
-		o->due = (cal_day)db_int(rows, 2);
-		o->dept_id = db_int(rows, 3);
-		o->assignee_id = db_int(rows, 4);
-		o->state = xstrdup(db_text(rows, 5));
-	}
-	db_rows_free(rows);
-	return rc < 0 ? rc : 0;
+	*out = engine_rows(db, db_query(db, "SELECT k.case_id, k.clock_id, "
+					"k.due_day, c.dept_id, c.assignee_id, "
+					"c.state FROM case_clocks k JOIN cases "
+					"c ON c.id = k.case_id WHERE "
+					"k.supervised = 1 AND k.stopped_day IS "
+					"NULL AND k.paused_since IS NULL AND "
+					"k.due_day < ? AND NOT EXISTS (SELECT "
+					"1 FROM case_reminders r WHERE "
+					"r.case_id = k.case_id AND r.clock_id "
+					"= k.clock_id AND r.due_day = "
+					"k.due_day) ORDER BY k.case_id, "
+					"k.clock_id", "i", (int64_t)today),
+			   &overdue_rows, NULL, n, &rc);
+	return rc;
 }
 
 /* The reminder, its line in the case history and its audit entry. */
@@ -828,7 +838,7 @@ static int remind(struct db *db, const struct overdue *o, int64_t now)
 {
 	json_t *f;
 	char due[11], obj[48], *text;
-	int64_t seq = 0;
+	int64_t seq;
 	int rc;
 
 	cal_format(o->due, due);
@@ -837,9 +847,7 @@ static int remind(struct db *db, const struct overdue *o, int64_t now)
 		     "(?, ?, ?, ?, ?, ?)", "isizzi", o->case_id, o->clock,
 		     (int64_t)o->due, o->dept_id, o->assignee_id, now);
 	if (rc >= 0)
-		rc = db_scalar_int(db, &seq, "SELECT COALESCE(MAX(seq), 0) "
-				   "FROM case_events WHERE case_id = ?", "i",
-				   o->case_id);
+		rc = engine_next_event_seq(db, o->case_id, &seq);
 	if (rc < 0)
 		return rc;
 	f = json_pack("{s:s,s:s}", "clock", o->clock, "due", due);
@@ -847,7 +855,7 @@ static int remind(struct db *db, const struct overdue *o, int64_t now)
 	rc = db_exec(db, "INSERT INTO case_events (case_id, seq, action, "
 		     "from_state, to_state, actor_id, actor, actor_dept_id, "
 		     "ts, fields) VALUES (?, ?, 'supervise', ?, ?, NULL, "
-		     "'system', NULL, ?, ?)", "iissis", o->case_id, seq + 1,
+		     "'system', NULL, ?, ?)", "iissis", o->case_id, seq,
 		     o->state, o->state, now, text);
 	free(text);
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)o->case_id);
@@ -871,85 +879,63 @@ int engine_supervise(struct db *db, const struct calendar *cal, int64_t now,
 		rc = find_overdue(db, cal_day_of(now), &v, &n);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = remind(db, &v[i], now);
-	for (i = 0; i < n; i++) {
-		free(v[i].clock);
-		free(v[i].state);
-	}
-	free(v);
-	rc = rc < 0 ? rc : db_commit(db);
-	if (rc < 0) {
-		if (db_in_tx(db))
-			db_rollback(db);
-		return rc;
-	}
-	if (created)
+	engine_rows_free(v, n, &overdue_rows);
+	rc = engine_end_tx(db, rc);
+	if (rc == 0 && created)
 		*created = (int)n;
-	return 0;
+	return rc;
 }
 
+/* ---- reminders ---- */
+
 struct reminder_row {
+	struct clock_ref ref;       /* first, for ref_free() */
 	struct reminder r;
-	char *proc, *number, *title, *clock;
-	int version;
+};
+
+static void read_reminder(struct db_rows *r, void *elem, void *arg)
+{
+	struct reminder_row *x = elem;
+
+	ref_read(r, &x->ref);
+	x->r.id = db_int(r, 5);
+	x->r.case_id = db_int(r, 6);
+	x->r.due = (cal_day)db_int(r, 7);
+	x->r.dept_id = db_int(r, 8);
+	x->r.assignee_id = db_int(r, 9);
+	x->r.created_at = db_int(r, 10);
+	(void)arg;
+}
+
+static const struct row_reader reminder_rows = {
+	sizeof(struct reminder_row), read_reminder, ref_free,
 };
 
 int engine_reminders(struct db *db, int64_t case_id, int64_t dept_id,
 		     int64_t user_id, reminder_fn fn, void *arg)
 {
-	struct reminder_row *v = NULL;
-	struct db_rows *rows;
-	size_t n = 0, cap = 0, i;
+	struct reminder_row *v;
+	size_t n, i;
 	int rc;
 
-	rows = db_query(db, "SELECT r.id, r.case_id, r.clock_id, r.due_day, "
-			"r.dept_id, r.assignee_id, r.created_at, c.proc, "
-			"c.version, c.number, c.title FROM case_reminders r "
-			"JOIN cases c ON c.id = r.case_id WHERE (? = 0 OR "
-			"r.case_id = ?) AND (? = 0 OR r.dept_id = ?) AND "
-			"(? = 0 OR r.assignee_id = ?) ORDER BY r.id DESC "
-			"LIMIT 2000", "iiiiii", case_id, case_id, dept_id,
-			dept_id, user_id, user_id);
-	if (!rows)
-		return db_errcode(db);
-	while ((rc = db_next(rows)) == 1) {
-		struct reminder_row *x;
-
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		x = &v[n++];
-		memset(x, 0, sizeof(*x));
-		x->r.id = db_int(rows, 0);
-		x->r.case_id = db_int(rows, 1);
-		x->clock = xstrdup(db_text(rows, 2));
-		x->r.due = (cal_day)db_int(rows, 3);
-		x->r.dept_id = db_int(rows, 4);
-		x->r.assignee_id = db_int(rows, 5);
-		x->r.created_at = db_int(rows, 6);
-		x->proc = xstrdup(db_text(rows, 7));
-		x->version = (int)db_int(rows, 8);
-		x->number = xstrdup(db_text(rows, 9));
-		x->title = xstrdup(db_text(rows, 10));
-	}
-	db_rows_free(rows);
+	v = engine_rows(db, db_query(db, "SELECT " REF_COLS "r.clock_id, "
+				     "r.id, r.case_id, r.due_day, r.dept_id, "
+				     "r.assignee_id, r.created_at FROM "
+				     "case_reminders r JOIN cases c ON c.id "
+				     "= r.case_id WHERE (? = 0 OR r.case_id "
+				     "= ?) AND (? = 0 OR r.dept_id = ?) AND "
+				     "(? = 0 OR r.assignee_id = ?) ORDER BY "
+				     "r.id DESC LIMIT 2000", "iiiiii",
+				     case_id, case_id, dept_id, dept_id,
+				     user_id, user_id),
+			&reminder_rows, NULL, &n, &rc);
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct reminder *r = &v[i].r;
 
-		r->procedure = v[i].proc;
-		r->number = v[i].number;
-		r->title = v[i].title;
-		r->clock_id = v[i].clock;
-		r->clock_label = clock_label(v[i].proc, v[i].version,
-					     v[i].clock);
+		ref_names(&v[i].ref, &r->procedure, &r->number, &r->title,
+			  &r->clock_id, &r->clock_label);
 		rc = fn(r, arg);
 	}
-	for (i = 0; i < n; i++) {
-		free(v[i].proc);
-		free(v[i].number);
-		free(v[i].title);
-		free(v[i].clock);
-	}
-	free(v);
+	engine_rows_free(v, n, &reminder_rows);
 	return rc;
 }

@@ -8,18 +8,11 @@
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "engine/clock.h"
+#include "engine/engine_util.h"
 #include "store/store.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX 1000
-
-static int db_failed(struct fz_err *err, int rc)
-{
-	if (rc == DB_EBUSY || rc == DB_EUNAVAIL)
-		return fz_fail(err, 503, "db_unavailable",
-			       "数据库暂时不可用，请稍后再试");
-	return fz_fail(err, 500, "db_error", "保存失败（数据库错误）");
-}
 
 static cal_day today_of(const struct engine_ctx *ctx)
 {
@@ -107,21 +100,20 @@ void case_info_release(struct case_info *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* A whole case row, for engine_row(). */
+static void read_full_case(struct db_rows *r, void *elem, void *arg)
+{
+	read_case(r, elem, true);
+	(void)arg;
+}
+
 /* 0, 1 when there is no such case, or a DB_E* code. */
 static int load_case(struct db *db, int64_t id, struct case_info *c)
 {
-	struct db_rows *rows = db_query(db, "SELECT " CASE_COLS " FROM cases "
-					"WHERE id = ?", "i", id);
-	int rc;
-
 	memset(c, 0, sizeof(*c));
-	if (!rows)
-		return db_errcode(db);
-	rc = db_next(rows);
-	if (rc == 1)
-		read_case(rows, c, true);
-	db_rows_free(rows);
-	return rc < 0 ? rc : rc == 1 ? 0 : 1;
+	return engine_row(db, db_query(db, "SELECT " CASE_COLS " FROM cases "
+				       "WHERE id = ?", "i", id),
+			  read_full_case, c, NULL);
 }
 
 int case_get(struct db *db, int64_t id, struct case_info *out,
@@ -131,7 +123,7 @@ int case_get(struct db *db, int64_t id, struct case_info *out,
 
 	if (rc == 1)
 		return fz_fail(err, 404, "not_found", "该事项不存在");
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return rc < 0 ? engine_db_failed(err, rc) : 0;
 }
 
 int case_find_number(struct db *db, const char *number, int64_t *id)
@@ -419,9 +411,8 @@ static int norm_fields(const struct wf_action *a, const struct workflow *w,
 static int check_ref(struct db *db, const struct wf_field *f, int64_t id,
 		     const char *procedure, struct fz_err *err)
 {
-	int rc;
-
 	int64_t n = 0;
+	int rc;
 
 	if (f->type == WF_DEPT)
 		rc = db_scalar_int(db, &n, "SELECT COUNT(*) FROM departments "
@@ -434,7 +425,7 @@ static int check_ref(struct db *db, const struct wf_field *f, int64_t id,
 		rc = db_scalar_int(db, &n, "SELECT COUNT(*) FROM cases WHERE "
 				   "id = ? AND proc = ?", "is", id, procedure);
 	if (rc < 0)
-		return db_failed(err, rc);
+		return engine_db_failed(err, rc);
 	return n ? 0 : fz_fail(err, 400, "field_invalid", "“%s”所选的%s"
 				"不存在", f->label, f->type == WF_DEPT ?
 				"部门" : f->type == WF_USER ? "人员" :
@@ -484,7 +475,7 @@ static int check_merge(struct db *db, const struct wf_action *a,
 			       "不能与本事项自身合并");
 	rc = load_case(db, *target, &t);
 	if (rc < 0)
-		return db_failed(err, rc);
+		return engine_db_failed(err, rc);
 	if (rc == 0 && t.final)
 		rc = fz_fail(err, 409, "merge_invalid", "“%s”已终结，不能作为"
 			     "合并的对象", t.number);
@@ -549,29 +540,27 @@ static int update_case(struct step *s, json_t *all, const char *to,
 		     assignee, merged, text, s->ctx->now,
 		     final ? s->ctx->now : (int64_t)0, c->id);
 	free(text);
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return rc < 0 ? engine_db_failed(err, rc) : 0;
 }
 
 static int insert_event(struct step *s, const char *to, const char *text,
 			struct fz_err *err)
 {
 	const struct engine_ctx *ctx = s->ctx;
-	int64_t seq = 0;
-	int rc;
+	int64_t seq;
+	int rc = engine_next_event_seq(ctx->db, s->c->id, &seq);
 
-	rc = db_scalar_int(ctx->db, &seq, "SELECT COALESCE(MAX(seq), 0) FROM "
-			   "case_events WHERE case_id = ?", "i", s->c->id);
 	if (rc >= 0)
 		rc = db_exec(ctx->db, "INSERT INTO case_events (case_id, seq, "
 			     "action, from_state, to_state, actor_id, actor, "
 			     "actor_dept_id, ts, fields, legal_review) VALUES "
 			     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "iissszszisi",
-			     s->c->id, seq + 1, s->a->id,
+			     s->c->id, seq, s->a->id,
 			     s->create ? "" : s->c->state, to,
 			     ctx->actor.id, ctx->actor.login ?
 			     ctx->actor.login : "system", ctx->dept_id,
 			     ctx->now, text, (int64_t)s->a->legal_review);
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return rc < 0 ? engine_db_failed(err, rc) : 0;
 }
 
 static int audit_step(struct step *s, const char *to, const char *text,
@@ -599,7 +588,7 @@ static int audit_step(struct step *s, const char *to, const char *text,
 				"fields", names, "fields_sm3",
 				buf_cstr(&hex)));
 	buf_release(&hex);
-	return rc < 0 ? db_failed(err, (int)rc) : 0;
+	return rc < 0 ? engine_db_failed(err, (int)rc) : 0;
 }
 
 static int run_step(struct step *s, struct fz_err *err)
@@ -666,7 +655,7 @@ static int insert_case(const struct engine_ctx *ctx, const struct workflow *w,
 	int rc = next_seq(ctx->db, w->procedure, year, &seq);
 
 	if (rc < 0)
-		return db_failed(err, rc);
+		return engine_db_failed(err, rc);
 	wf_format_number(w, year, seq, &num);
 	rows = db_query(ctx->db, "INSERT INTO cases (proc, version, year, "
 			"seq, number, state, origin_dept_id, dept_id, fields, "
@@ -679,12 +668,12 @@ static int insert_case(const struct engine_ctx *ctx, const struct workflow *w,
 	memset(c, 0, sizeof(*c));
 	c->number = buf_detach(&num, NULL);
 	if (!rows)
-		return db_failed(err, db_errcode(ctx->db));
+		return engine_db_failed(err, db_errcode(ctx->db));
 	rc = db_next(rows);
 	c->id = rc == 1 ? db_int(rows, 0) : 0;
 	db_rows_free(rows);
 	if (rc != 1)
-		return db_failed(err, rc < 0 ? rc : DB_ERR);
+		return engine_db_failed(err, rc < 0 ? rc : DB_ERR);
 	c->procedure = xstrdup(w->procedure);
 	c->version = w->version;
 	c->wf = w;
@@ -700,14 +689,11 @@ static int insert_case(const struct engine_ctx *ctx, const struct workflow *w,
 /* Commit after a step that returned 0, else roll back. */
 static int finish_tx(struct db *db, int rc, struct fz_err *err)
 {
-	if (rc == 0) {
-		rc = db_commit(db);
-		if (rc < 0)
-			rc = db_failed(err, rc);
-	}
-	if (rc && db_in_tx(db))
-		db_rollback(db);
-	return rc ? FZ_ERR : 0;
+	int end = engine_end_tx(db, rc);
+
+	if (rc == 0 && end < 0)
+		engine_db_failed(err, end);     /* the commit failed */
+	return end ? FZ_ERR : 0;
 }
 
 int case_create(const struct engine_ctx *ctx, const char *procedure,
@@ -726,7 +712,7 @@ int case_create(const struct engine_ctx *ctx, const char *procedure,
 	if (!rc)
 		rc = norm_fields(s.a, w, fields, &s.fields, err);
 	if (!rc && (rc = db_begin(ctx->db)) < 0)
-		rc = db_failed(err, rc);
+		rc = engine_db_failed(err, rc);
 	if (!rc)
 		rc = insert_case(ctx, w, &c, err);
 	if (!rc)
@@ -748,12 +734,12 @@ int case_act(const struct engine_ctx *ctx, int64_t case_id,
 	int rc = db_begin(ctx->db);
 
 	if (rc < 0)
-		return db_failed(err, rc);
+		return engine_db_failed(err, rc);
 	rc = load_case(ctx->db, case_id, &c);
 	if (rc == 1)
 		rc = fz_fail(err, 404, "not_found", "该事项不存在");
 	else if (rc < 0)
-		rc = db_failed(err, rc);
+		rc = engine_db_failed(err, rc);
 	else if (!(s.w = c.wf))
 		rc = fz_fail(err, 500, "workflow_missing", "该事项所依据的程序"
 			     "定义（%s 第 %d 版）未加载", c.procedure,
@@ -831,82 +817,93 @@ static const char *event_label(const struct workflow *w, const char *action)
 	return strcmp(action, "supervise") == 0 ? "督办" : action;
 }
 
+/* Every row is of the one case, so of one definition: `arg` keeps it. */
+static void read_event(struct db_rows *r, void *elem, void *arg)
+{
+	const struct workflow **w = arg;
+	struct case_event *e = elem;
+
+	if (!*w)
+		*w = workflow_find(db_text(r, 11), (int)db_int(r, 12));
+	e->id = db_int(r, 0);
+	e->seq = (int)db_int(r, 1);
+	e->action = xstrdup(str_or_empty(db_text(r, 2)));
+	e->label = event_label(*w, e->action);
+	e->from_state = xstrdup(str_or_empty(db_text(r, 3)));
+	e->to_state = xstrdup(str_or_empty(db_text(r, 4)));
+	e->actor_id = db_int(r, 5);
+	e->actor = xstrdup(str_or_empty(db_text(r, 6)));
+	e->actor_dept_id = db_int(r, 7);
+	e->at = db_int(r, 8);
+	e->fields = json_loads(str_or_empty(db_text(r, 9)), 0, NULL);
+	e->legal_review = db_int(r, 10) != 0;
+}
+
+static void drop_event(void *elem)
+{
+	struct case_event *e = elem;
+
+	free(e->action);
+	free(e->from_state);
+	free(e->to_state);
+	free(e->actor);
+	json_decref(e->fields);
+}
+
+static const struct row_reader event_rows = {
+	sizeof(struct case_event), read_event, drop_event,
+};
+
 int case_history(struct db *db, int64_t case_id, struct case_event **out,
 		 size_t *n)
 {
-	struct db_rows *rows;
 	const struct workflow *w = NULL;
-	size_t cap = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rows = db_query(db, "SELECT e.id, e.seq, e.action, e.from_state, "
-			"e.to_state, e.actor_id, e.actor, e.actor_dept_id, "
-			"e.ts, e.fields, e.legal_review, c.proc, c.version "
-			"FROM case_events e JOIN cases c ON c.id = e.case_id "
-			"WHERE e.case_id = ? ORDER BY e.seq", "i", case_id);
-	if (!rows)
-		return db_errcode(db);
-	while ((rc = db_next(rows)) == 1) {
-		struct case_event *e;
-
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		if (!w)
-			w = workflow_find(db_text(rows, 11),
-					  (int)db_int(rows, 12));
-		e = &(*out)[(*n)++];
-		e->id = db_int(rows, 0);
-		e->seq = (int)db_int(rows, 1);
-		e->action = xstrdup(str_or_empty(db_text(rows, 2)));
-		e->label = event_label(w, e->action);
-		e->from_state = xstrdup(str_or_empty(db_text(rows, 3)));
-		e->to_state = xstrdup(str_or_empty(db_text(rows, 4)));
-		e->actor_id = db_int(rows, 5);
-		e->actor = xstrdup(str_or_empty(db_text(rows, 6)));
-		e->actor_dept_id = db_int(rows, 7);
-		e->at = db_int(rows, 8);
-		e->fields = json_loads(str_or_empty(db_text(rows, 9)), 0,
-				       NULL);
-		e->legal_review = db_int(rows, 10) != 0;
-	}
-	db_rows_free(rows);
-	if (rc < 0) {
-		case_events_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc < 0 ? rc : 0;
+	*out = engine_rows(db, db_query(db, "SELECT e.id, e.seq, e.action, "
+					"e.from_state, e.to_state, "
+					"e.actor_id, e.actor, "
+					"e.actor_dept_id, e.ts, e.fields, "
+					"e.legal_review, c.proc, c.version "
+					"FROM case_events e JOIN cases c ON "
+					"c.id = e.case_id WHERE e.case_id = ? "
+					"ORDER BY e.seq", "i", case_id),
+			   &event_rows, &w, n, &rc);
+	return rc;
 }
 
 void case_events_free(struct case_event *ev, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(ev[i].action);
-		free(ev[i].from_state);
-		free(ev[i].to_state);
-		free(ev[i].actor);
-		json_decref(ev[i].fields);
-	}
-	free(ev);
+	engine_rows_free(ev, n, &event_rows);
 }
 
 /* ---- lists and statistics ---- */
+
+/* A case row without its fields, as case_list() hands them on. */
+static void read_list_case(struct db_rows *r, void *elem, void *arg)
+{
+	read_case(r, elem, false);
+	(void)arg;
+}
+
+static void drop_case(void *elem)
+{
+	case_info_release(elem);
+}
+
+static const struct row_reader list_rows = {
+	sizeof(struct case_info), read_list_case, drop_case,
+};
 
 int case_list(struct db *db, const struct case_filter *f, case_list_fn fn,
 	      void *arg)
 {
 	int limit = f->limit > 0 && f->limit <= LIST_MAX ? f->limit :
 		    LIST_DEFAULT;
-	struct case_info *v = NULL;
+	struct case_info *v;
 	struct db_rows *rows;
-	size_t n = 0, i;
-	int rc = 0;
+	size_t n, i;
+	int rc;
 
 	rows = db_query(db, "SELECT " CASE_COLS " FROM cases WHERE "
 			"(? = '' OR proc = ?) AND (? = 0 OR year = ?) AND "
@@ -921,18 +918,10 @@ int case_list(struct db *db, const struct case_filter *f, case_list_fn fn,
 			str_or_empty(f->state), (int64_t)f->open_only,
 			(int64_t)limit,
 			(int64_t)(f->offset > 0 ? f->offset : 0));
-	if (!rows)
-		return db_errcode(db);
-	v = xcalloc((size_t)limit, sizeof(*v));
-	while (n < (size_t)limit && (rc = db_next(rows)) == 1)
-		read_case(rows, &v[n++], false);
-	db_rows_free(rows);
-	rc = rc < 0 ? rc : 0;
+	v = engine_rows(db, rows, &list_rows, NULL, &n, &rc);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = fn(&v[i], arg);
-	for (i = 0; i < n; i++)
-		case_info_release(&v[i]);
-	free(v);
+	engine_rows_free(v, n, &list_rows);
 	return rc;
 }
 
@@ -965,14 +954,33 @@ static const struct {
 	  " GROUP BY COALESCE(c.dept_id, 0) ORDER BY COALESCE(c.dept_id, 0)" },
 };
 
+static void read_stat(struct db_rows *r, void *elem, void *arg)
+{
+	struct engine_stat *s = elem;
+	/* The sums follow the key in the order STAT_SUMS computes them. */
+	int64_t *sums[] = {
+		&s->total, &s->handled, &s->on_time, &s->late, &s->open,
+		&s->overdue,
+	};
+	size_t i;
+
+	snprintf(s->key, sizeof(s->key), "%s", str_or_empty(db_text(r, 0)));
+	for (i = 0; i < ARRAY_SIZE(sums); i++)
+		*sums[i] = db_int(r, (int)i + 1);
+	(void)arg;
+}
+
+static const struct row_reader stat_rows = {
+	sizeof(struct engine_stat), read_stat, NULL,
+};
+
 int engine_stats(struct db *db, const char *procedure, int year,
 		 const char *group, cal_day today, engine_stat_fn fn,
 		 void *arg)
 {
 	const struct workflow *w = workflow_find(procedure, 0);
-	struct engine_stat *v = NULL;
-	struct db_rows *rows;
-	size_t n = 0, cap = 0, i, g;
+	struct engine_stat *v;
+	size_t n, i, g;
 	int rc;
 
 	for (g = 0; g < ARRAY_SIZE(stat_sql); g++)
@@ -980,29 +988,11 @@ int engine_stats(struct db *db, const char *procedure, int year,
 			break;
 	if (g == ARRAY_SIZE(stat_sql) || !w)
 		return DB_EMISUSE;
-	rows = db_query(db, stat_sql[g].sql, "issi", (int64_t)today,
-			w->primary ? w->primary->id : "", procedure,
-			(int64_t)year);
-	if (!rows)
-		return db_errcode(db);
-	while ((rc = db_next(rows)) == 1) {
-		struct engine_stat *s;
-
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		s = &v[n++];
-		snprintf(s->key, sizeof(s->key), "%s",
-			 str_or_empty(db_text(rows, 0)));
-		s->total = db_int(rows, 1);
-		s->handled = db_int(rows, 2);
-		s->on_time = db_int(rows, 3);
-		s->late = db_int(rows, 4);
-		s->open = db_int(rows, 5);
-		s->overdue = db_int(rows, 6);
-	}
-	db_rows_free(rows);
+	v = engine_rows(db, db_query(db, stat_sql[g].sql, "issi",
+				     (int64_t)today,
+				     w->primary ? w->primary->id : "",
+				     procedure, (int64_t)year),
+			&stat_rows, NULL, &n, &rc);
 	for (i = 0; rc >= 0 && i < n; i++)
 		rc = fn(&v[i], arg);
 	free(v);

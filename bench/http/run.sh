@@ -24,59 +24,13 @@ secs=${BENCH_SECONDS:-10}
 threads=${BENCH_THREADS:-2}
 conns=${BENCH_CONNECTIONS:-64}
 nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "bench: $*"; }
+# shellcheck source=bench/lib.sh
+. "$here/../lib.sh"
 
 command -v wrk >/dev/null || die "wrk not found (run scripts/setup.sh)"
 command -v node >/dev/null || die "node not found (run scripts/setup.sh)"
 [ -x "$nginx" ] || die "nginx not found (run scripts/setup.sh)"
 [ -x "$bin" ] || die "no fazhi binary at $bin (build it, or set FAZHI_BIN)"
-case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
-
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/fazhi-bench.XXXXXX")
-# nginx workers drop root privileges and must still read the files
-chmod 755 "$scratch"
-fazhi_pid='' nginx_pid=''
-
-# stop PID: SIGTERM, then SIGKILL after 10 s; only processes we started.
-stop() {
-	local pid=$1 _
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-	stop "$fazhi_pid"
-	stop "$nginx_pid"
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A port the kernel just handed out for port 0.
-free_port() {
-	node -e 'const s = require("net").createServer();
-s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
-# wait_port PORT PID: until PORT accepts connections (PID must stay up).
-wait_port() {
-	local _
-	for _ in $(seq 200); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-			return 0
-		fi
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # fetch URL FILE: save the body, print the Content-Type; fail unless 200.
 # shellcheck disable=SC2016 # the script is JavaScript, not shell
@@ -95,27 +49,8 @@ fetch(url).then(async (r) => {
 }
 
 # --- fazhi ------------------------------------------------------------
-say "fazhi demo data in $scratch/data"
-"$bin" demo --data-dir "$scratch/data" --kdf-iterations 1000 --json \
-	>"$scratch/demo.json" 2>"$scratch/demo.err" ||
-	die "fazhi demo failed: $(tail -n 20 "$scratch/demo.err")"
-
-fport=$(free_port)
-"$bin" serve --data-dir "$scratch/data" --listen "127.0.0.1:$fport" \
-	--access-log none \
-	>"$scratch/fazhi.out" 2>"$scratch/fazhi.err" &
-fazhi_pid=$!
-for _ in $(seq 200); do
-	grep -q 'listening on' "$scratch/fazhi.out" && break
-	kill -0 "$fazhi_pid" 2>/dev/null ||
-		die "fazhi serve exited: $(tail -n 20 "$scratch/fazhi.err")"
-	sleep 0.1
-done
-grep -q 'listening on' "$scratch/fazhi.out" ||
-	die "fazhi serve not listening after 20 s:" \
-		"$(tail -n 20 "$scratch/fazhi.err")"
-furl=http://127.0.0.1:$fport
-say "fazhi serving on $furl (pid $fazhi_pid)"
+start_fazhi
+furl=$fazhi_url
 
 mkdir -p "$scratch/nginx/www" "$scratch/nginx/tmp"
 css_type=$(fetch "$furl/static/css/site.css" "$scratch/nginx/www/site.css") ||
@@ -132,6 +67,7 @@ sed -e "s|@PREFIX@|$scratch/nginx|g" -e "s|@PORT@|$nport|g" \
 "$nginx" -p "$scratch/nginx" -e "$scratch/nginx/error.log" \
 	-c "$scratch/nginx/nginx.conf" 2>"$scratch/nginx/stderr.log" &
 nginx_pid=$!
+track_pid "$nginx_pid"
 wait_port "$nport" "$nginx_pid" ||
 	die "nginx did not start:" \
 		"$(tail -n 20 "$scratch/nginx/error.log" \
@@ -149,30 +85,15 @@ for p in /static/css/site.css /login; do
 	[ "$t" = "$want" ] || die "nginx serves $p as '$t', fazhi as '$want'"
 done
 
-# --- wrk --------------------------------------------------------------
-# bench NAME URL: one wrk run; appends "NAME REQS ERRORS" to the results.
-results=$scratch/results
-bench() {
-	local out rps errs
-	out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" "$2" 2>&1) ||
-		die "wrk failed on $2: $out"
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	errs=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
-		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
-		END { print n + 0 }' <<<"$out")
-	[ -n "$rps" ] || die "no Requests/sec from wrk on $2: $out"
-	printf '%s %s %s\n' "$1" "$rps" "$errs" >>"$results"
-	say "$1: $rps req/s"
-}
-
+# --- wrk ------------------------------------------------------------
 say "wrk -t$threads -c$conns -d${secs}s per target"
 # a short warm-up so neither side pays for first touches in the figures
 wrk -t1 -c4 -d1s "$furl/login" >/dev/null 2>&1 || true
 wrk -t1 -c4 -d1s "$nurl/login" >/dev/null 2>&1 || true
-bench fazhi_static "$furl/static/css/site.css"
-bench nginx_static "$nurl/static/css/site.css"
-bench fazhi_login "$furl/login"
-bench nginx_login "$nurl/login"
+run_wrk fazhi_static "$furl/static/css/site.css"
+run_wrk nginx_static "$nurl/static/css/site.css"
+run_wrk fazhi_login "$furl/login"
+run_wrk nginx_login "$nurl/login"
 
 kill -0 "$fazhi_pid" 2>/dev/null ||
 	die "fazhi died during the run: $(tail -n 20 "$scratch/fazhi.err")"
@@ -200,4 +121,4 @@ END {
 		if (err[k] > 0)
 			printf "warning: %s had %d errors or non-2xx answers\n",
 				label[k], err[k]
-}' "$results"
+}' "$scratch/results"

@@ -59,7 +59,7 @@ static const struct year_plan plans[] = {
 	{ 2022, 508, 325, 2, 6, 5, 14, 9, 0x5852303232ULL },
 };
 
-#define PARTY_BATCH 64      /* petitioner rows written per transaction */
+#define CASE_BATCH 64       /* cases written per transaction */
 #define DAY_START 510       /* 08:30, minutes of the day */
 #define REG_LAST 990        /* 16:30: registered before then */
 #define MINUTE_MAX 1430     /* 23:50 */
@@ -123,11 +123,6 @@ struct staff {
 	int64_t dept_id;
 };
 
-struct pending {
-	int64_t case_id;
-	struct party_new party;
-};
-
 struct demo {
 	struct db *db;
 	struct calendar *cal;
@@ -135,8 +130,6 @@ struct demo {
 	struct staff officer, leader, lawyer;
 	struct staff clerk[NUNITS], head[NUNITS];
 	int64_t dept[NUNITS];
-	struct pending parties[PARTY_BATCH];
-	size_t nparties;
 	int year;
 };
 
@@ -488,52 +481,44 @@ static void person(struct rng *r, struct party *p, bool full)
 		p->address = xstrdup("");
 }
 
-/* Check and seal a petitioner, queued for the next batch write. */
-static int queue_party(struct demo *d, struct rng *r, bool full,
-		       int64_t case_id, int64_t at)
+/* Check, seal and write a petitioner of case `case_id`, in the open
+ * transaction. */
+static int add_party(struct demo *d, struct rng *r, bool full,
+		     int64_t case_id, int64_t at)
 {
-	struct pending *q = &d->parties[d->nparties];
 	struct party p = { 0 };
+	struct party_new sealed = { 0 };
 	struct fz_err err = { 0 };
 	int rc;
 
 	person(r, &p, full);
 	rc = party_check(&p, full, &err);
 	if (rc == 0)
-		rc = party_seal(d->kr, &p, &q->party, &err);
+		rc = party_seal(d->kr, &p, &sealed, &err);
 	party_release(&p);
 	if (rc) {
-		party_new_release(&q->party);
+		party_new_release(&sealed);
 		return error("demo petitioner: %s", err.msg);
 	}
-	q->case_id = case_id;
-	q->party.created_at = at;
-	d->nparties++;
+	sealed.created_at = at;
+	rc = party_insert(d->db, case_id, &sealed);
+	party_new_release(&sealed);
+	if (rc < 0)
+		return error("demo petitioner: %s", db_errmsg(d->db));
 	return 0;
 }
 
-/* Write the queued petitioner rows in one transaction. */
-static int flush_parties(struct demo *d)
+/* Commit the open batch (or roll it back after a failure, rc != 0);
+ * with `more`, open the next one. */
+static int next_batch(struct demo *d, int rc, bool more)
 {
-	size_t i;
-	int rc;
-
-	if (!d->nparties)
-		return 0;
-	rc = db_begin(d->db);
-	for (i = 0; rc == 0 && i < d->nparties; i++)
-		rc = party_insert(d->db, d->parties[i].case_id,
-				  &d->parties[i].party);
-	if (rc == 0)
-		rc = db_commit(d->db);
-	if (rc < 0) {
-		error("demo petitioners: %s", db_errmsg(d->db));
+	if (rc == 0 && (rc = db_commit(d->db)) < 0)
+		error("demo cases: %s", db_errmsg(d->db));
+	if (rc && db_in_tx(d->db))
 		db_rollback(d->db);
-	}
-	for (i = 0; i < d->nparties; i++)
-		party_new_release(&d->parties[i].party);
-	d->nparties = 0;
-	return rc < 0 ? rc : 0;
+	if (rc)
+		return rc;
+	return more ? db_begin(d->db) : 0;
 }
 
 /* ---- time ---- */
@@ -1093,7 +1078,12 @@ static int run_year(struct demo *d, const struct year_plan *p)
 	size_t i;
 	int rc = plan_year(d->cal, p, &s);
 
+	/* The engine joins the open transaction: a batch of cases, their
+	 * events and petitioners commit together, which makes the demo
+	 * many times faster than a commit per action. */
 	d->year = p->year;
+	if (rc == 0)
+		rc = db_begin(d->db);
 	for (i = 0; rc == 0 && i < s.n; i++) {
 		const struct spec *sp = &s.v[i];
 		struct rng r = { sp->seed };
@@ -1103,16 +1093,13 @@ static int run_year(struct demo *d, const struct year_plan *p)
 		rc = sp->hotline ? run_hotline(d, sp, &r, &id) :
 		     run_petition(d, sp, &r, &id);
 		if (rc == 0)
-			rc = queue_party(d, &r, !sp->hotline, id,
-					 when_time(&w));
-		if (rc == 0 && d->nparties == PARTY_BATCH)
-			rc = flush_parties(d);
+			rc = add_party(d, &r, !sp->hotline, id,
+				       when_time(&w));
+		if (rc == 0 && (i + 1) % CASE_BATCH == 0)
+			rc = next_batch(d, rc, true);
 	}
-	if (rc == 0)
-		rc = flush_parties(d);
-	for (i = 0; i < d->nparties; i++)
-		party_new_release(&d->parties[i].party);
-	d->nparties = 0;
+	if (db_in_tx(d->db))
+		rc = next_batch(d, rc, false);
 	specs_release(&s);
 	return rc;
 }

@@ -687,9 +687,16 @@ static int insert_case(const struct engine_ctx *ctx, const struct workflow *w,
 }
 
 /* Commit after a step that returned 0, else roll back. */
-static int finish_tx(struct db *db, int rc, struct fz_err *err)
+/* End the action's transaction: commit or roll back the engine's own,
+ * or, when the action joined its caller's (own == false), leave the
+ * commit to the caller, who must roll back after a refusal. */
+static int finish_tx(struct db *db, bool own, int rc, struct fz_err *err)
 {
-	int end = engine_end_tx(db, rc);
+	int end;
+
+	if (!own)
+		return rc ? FZ_ERR : 0;
+	end = engine_end_tx(db, rc);
 
 	if (rc == 0 && end < 0)
 		engine_db_failed(err, end);     /* the commit failed */
@@ -702,6 +709,7 @@ int case_create(const struct engine_ctx *ctx, const char *procedure,
 	const struct workflow *w = workflow_find(procedure, 0);
 	struct case_info c = { 0 };
 	struct step s = { ctx, w, NULL, &c, NULL, true };
+	bool own = !db_in_tx(ctx->db);
 	int rc;
 
 	if (!w)
@@ -711,14 +719,14 @@ int case_create(const struct engine_ctx *ctx, const char *procedure,
 	rc = check_role(ctx, s.a, err);
 	if (!rc)
 		rc = norm_fields(s.a, w, fields, &s.fields, err);
-	if (!rc && (rc = db_begin(ctx->db)) < 0)
+	if (!rc && own && (rc = db_begin(ctx->db)) < 0)
 		rc = engine_db_failed(err, rc);
 	if (!rc)
 		rc = insert_case(ctx, w, &c, err);
 	if (!rc)
 		rc = run_step(&s, err);
-	if (db_in_tx(ctx->db) || rc == 0)
-		rc = finish_tx(ctx->db, rc, err);
+	if (db_in_tx(ctx->db))
+		rc = finish_tx(ctx->db, own, rc, err);
 	if (rc == 0 && id)
 		*id = c.id;
 	json_decref(s.fields);
@@ -731,7 +739,8 @@ int case_act(const struct engine_ctx *ctx, int64_t case_id,
 {
 	struct case_info c = { 0 };
 	struct step s = { ctx, NULL, NULL, &c, NULL, false };
-	int rc = db_begin(ctx->db);
+	bool own = !db_in_tx(ctx->db);
+	int rc = own ? db_begin(ctx->db) : 0;
 
 	if (rc < 0)
 		return engine_db_failed(err, rc);
@@ -753,7 +762,7 @@ int case_act(const struct engine_ctx *ctx, int64_t case_id,
 		rc = norm_fields(s.a, s.w, fields, &s.fields, err);
 	if (!rc)
 		rc = run_step(&s, err);
-	rc = finish_tx(ctx->db, rc, err);
+	rc = finish_tx(ctx->db, own, rc, err);
 	json_decref(s.fields);
 	case_info_release(&c);
 	return rc;

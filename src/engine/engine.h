@@ -22,6 +22,10 @@
  * transaction: the case row, an event in its history (actor, time, from,
  * to, fields), the clocks, and an audit entry "case.<action>" on object
  * "case:<id>" whose details carry the SM3 hash of the event's fields.
+ * When the caller already has a write transaction open (the group
+ * commit's, or its own to write more rows with the case), the action
+ * joins it and commits nothing: the caller commits, and after a refusal
+ * must roll back (to a savepoint) what the action may have written.
  *
  * The engine keeps no personal data: a procedure's desk stores the
  * people behind a case (encrypted) in its own table keyed by case id.

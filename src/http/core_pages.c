@@ -8,6 +8,7 @@
 #include "http/metrics.h"
 #include "http/pages.h"
 #include "http/server.h"
+#include "store/group.h"
 #include "store/store.h"
 
 #define LANG_COOKIE_SECONDS ((int64_t)365 * 86400)
@@ -47,6 +48,16 @@ int page_metrics(struct req *r)
 		metrics_set_audit_length(r->w->srv->metrics, seq);
 	buf_reset(&r->out);
 	metrics_render(r->w->srv->metrics, &r->out);
+	if (r->w->srv->gc)
+		buf_printf(&r->out, "# HELP fazhi_group_commits_total "
+			   "Transactions of the group commit.\n"
+			   "# TYPE fazhi_group_commits_total counter\n"
+			   "fazhi_group_commits_total %ld\n"
+			   "# HELP fazhi_group_commit_jobs_total Requests' "
+			   "writes those transactions carried.\n"
+			   "# TYPE fazhi_group_commit_jobs_total counter\n"
+			   "fazhi_group_commit_jobs_total %ld\n",
+			   gc_commits(r->w->srv->gc), gc_jobs(r->w->srv->gc));
 	if (buf_err(&r->out))
 		return req_fail(r, 500, "internal", "服务器内部错误");
 	r->ctype = "text/plain; version=0.0.4; charset=utf-8";

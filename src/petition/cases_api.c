@@ -268,6 +268,20 @@ static json_t *party_json(struct req *r, const struct api_view *v, bool full)
 	return o;
 }
 
+/* Open cases of the same petitioner or with a similar title: read on
+ * request rather than at intake, where the scan would slow every
+ * registration. */
+static json_t *duplicates_json(struct req *r, const struct api_view *v)
+{
+	char ph[65], id[65];
+	json_t *dups = NULL;
+
+	if (party_indexes(r->db, v->c.id, ph, id) < 0 ||
+	    party_duplicates(r->db, v->c.id, ph, id, v->c.title, &dups) < 0)
+		return json_array();
+	return dups;
+}
+
 static json_t *detail_json(struct req *r, const struct api_view *v,
 			   bool full)
 {
@@ -285,6 +299,8 @@ static json_t *detail_json(struct req *r, const struct api_view *v,
 	json_object_set_new(o, "clocks", clocks_json(r, v));
 	json_object_set_new(o, "history", history_json(r, v));
 	json_object_set_new(o, "actions", actions_json(v));
+	if (!v->c.final)
+		json_object_set_new(o, "duplicates", duplicates_json(r, v));
 	return o;
 }
 
@@ -415,8 +431,8 @@ static int create_done(struct req *r, struct intake *in, int rc)
 {
 	struct api_view v;
 	struct desk_row x;
-	char ph[65], id[65], loc[48];
-	json_t *o, *dups = NULL;
+	char loc[48];
+	json_t *o;
 
 	if (rc)
 		return intake_fail(r, in, rc);
@@ -426,9 +442,6 @@ static int create_done(struct req *r, struct intake *in, int rc)
 						  (json_int_t)in->id));
 	as_row(&v.c, &x);
 	o = summary_json(r->db, &x);
-	if (party_indexes(r->db, in->id, ph, id) == 0 &&
-	    party_duplicates(r->db, in->id, ph, id, in->title, &dups) == 0)
-		json_object_set_new(o, "duplicates", dups);
 	case_info_release(&v.c);
 	snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", (long long)in->id);
 	req_set_header(r, "Location", loc);
@@ -437,8 +450,8 @@ static int create_done(struct req *r, struct intake *in, int rc)
 
 /* POST /api/v1/cases: {"procedure","fields":{...},"petitioner":{"name",
  * "id_number","phone","address"},"accused_dept_id"} opens a case with
- * its procedure's create action; 201 with the case and any open cases it
- * may duplicate.  The reply is sent after the case, its petitioner and
+ * its procedure's create action; 201 with the case (GET lists the open
+ * cases it may duplicate).  The reply is sent after the case, its petitioner and
  * the audit entry are durable. */
 int api_case_create(struct req *r)
 {

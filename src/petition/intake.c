@@ -22,7 +22,7 @@
 #include "store/store.h"
 
 /* 1 once case_create() joins a transaction its caller opened. */
-#define INTAKE_DEFERRED 0
+#define INTAKE_DEFERRED 1
 
 /* The petitioner row, in the caller's transaction when one is open (the
  * group commit's), else in one of its own. */

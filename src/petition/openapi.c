@@ -47,7 +47,7 @@ static const char doc[] =
  "}}}},\"401\":{\"$ref\":\"#/components/responses/Error\"},"
  "\"403\":{\"$ref\":\"#/components/responses/Error\"}}},"
  "\"post\":{\"operationId\":\"createCase\",\"summary\":\"登记事项\","
- "\"description\":\"以程序的登记操作新建事项；数据持久保存后才答复。返回的 "
+ "\"description\":\"以程序的登记操作新建事项；数据持久保存后才答复。事项详情的 "
  "duplicates 列出同一信访人或标题相近的在办事项。\","
  "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{"
  "\"schema\":{\"$ref\":\"#/components/schemas/CaseCreate\"}}}},"

@@ -19,6 +19,7 @@
 #define ADDRESS_MAX_CHARS 200
 #define DUP_MAX 10
 #define DUP_RUN 4            /* characters a similar title shares */
+#define DUP_WINDOW "300"     /* newest open cases compared by title */
 
 /* Query codes avoid characters that read alike (0/O, 1/I/L). */
 static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -461,9 +462,11 @@ static int dups_by_person(struct db *db, int64_t except, const char *phone,
 
 	if (!or_null(phone) && !or_null(id))
 		return 0;
+	/* From the person's rows (few) to their cases; the unary + keeps
+	 * the planner off the open-cases index, which would walk them all. */
 	rows = db_query(db, "SELECT c.id, c.number, c.title, c.state, c.proc, "
 			"p.phone_index FROM cases c JOIN petitioner p ON "
-			"p.case_id = c.id WHERE c.is_final = 0 AND c.id <> ? "
+			"p.case_id = c.id WHERE +c.is_final = 0 AND c.id <> ? "
 			"AND (p.phone_index = ? OR p.id_index = ?) ORDER BY "
 			"c.id DESC LIMIT 10", "iss", except, or_null(phone),
 			or_null(id));
@@ -487,10 +490,12 @@ static int dups_by_title(struct db *db, int64_t except, const char *title,
 
 	if (!title || !*title)
 		return 0;
+	/* The newest open cases of the desk (index cases_open): a repeat
+	 * of a matter comes while the first is still being handled. */
 	rows = db_query(db, "SELECT id, number, title, state, proc FROM cases "
 			"WHERE is_final = 0 AND id <> ? AND proc IN "
-			"('petition', 'hotline') ORDER BY id DESC LIMIT 500",
-			"i", except);
+			"('petition', 'hotline') ORDER BY is_final, id DESC "
+			"LIMIT " DUP_WINDOW, "i", except);
 	if (!rows)
 		return db_errcode(db);
 	while ((rc = db_next(rows)) == 1) {

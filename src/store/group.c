@@ -22,6 +22,7 @@ struct group_commit {
 	struct gc_job *head, *tail;
 	bool stopping;
 	atomic_long commits;
+	atomic_long jobs;           /* jobs in those commits */
 };
 
 /* Take up to max_batch queued jobs, waiting for one; NULL when stopping
@@ -76,16 +77,19 @@ static void run_one(struct group_commit *g, struct gc_job *j)
 static void run_batch(struct group_commit *g, struct gc_job *batch)
 {
 	struct gc_job *j, *next;
+	long n = 0;
 	int rc = begin(g);
 
-	for (j = batch; rc == 0 && j; j = j->next)
+	for (j = batch; rc == 0 && j; j = j->next, n++)
 		run_one(g, j);
 	if (rc == 0) {
 		rc = db_commit(g->db);
-		if (rc < 0)
+		if (rc < 0) {
 			db_rollback(g->db);
-		else
+		} else {
 			atomic_fetch_add(&g->commits, 1);
+			atomic_fetch_add(&g->jobs, n);
+		}
 	}
 	/* A failed begin or commit fails every job: nothing of theirs is
 	 * durable, so none may be acknowledged. */
@@ -158,4 +162,9 @@ void gc_stop(struct group_commit *g)
 long gc_commits(struct group_commit *g)
 {
 	return atomic_load(&g->commits);
+}
+
+long gc_jobs(struct group_commit *g)
+{
+	return atomic_load(&g->jobs);
 }

@@ -41,5 +41,7 @@ void gc_submit(struct group_commit *g, struct gc_job *job);
 void gc_stop(struct group_commit *g);
 /* Transactions committed so far (for tests and metrics). */
 long gc_commits(struct group_commit *g);
+/* Jobs those transactions carried (their ratio is the mean batch). */
+long gc_jobs(struct group_commit *g);
 
 #endif

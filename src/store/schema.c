@@ -199,10 +199,27 @@ static const char v2_sql[] =
 /* Version 3: the petitions and hotline desk (petition/schema_sql.c). */
 extern const char petition_schema_sql[];
 
+/* Version 4: indexes for the duplicate check that runs at every intake:
+ * the newest open cases, and a person's cases newest first. */
+static const char v4_sql[] =
+	"CREATE INDEX cases_open ON cases(is_final, id);\n"
+	"DROP INDEX petitioner_phone;\n"
+	"DROP INDEX petitioner_id;\n"
+	"CREATE INDEX petitioner_phone ON petitioner(phone_index, case_id);\n"
+	"CREATE INDEX petitioner_id ON petitioner(id_index, case_id);\n";
+
+/* Version 5: uploaded files (attach/schema_sql.c); version 6: the
+ * personal-data expiry job's mark (pii/retention_sql.c). */
+extern const char attach_schema_sql[];
+extern const char retention_schema_sql[];
+
 const struct migration schema_migrations[] = {
 	{ 1, "accounts and audit trail", v1_sql, v1_sqlite, v1_pg },
 	{ 2, "cases, history and clocks", v2_sql, NULL, NULL },
 	{ 3, "petition desk", petition_schema_sql, NULL, NULL },
+	{ 4, "duplicate check indexes", v4_sql, NULL, NULL },
+	{ 5, "attachments", attach_schema_sql, NULL, NULL },
+	{ 6, "personal data expiry", retention_schema_sql, NULL, NULL },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -236,6 +236,9 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		assert.match(html, /可能重复的在办事项/);
 		assert.match(html, /同一联系电话/);
 		assert.match(html, new RegExp(`name="duplicate_of" value="${first}"`));
+		const dups = (await (await officer.get(`/api/v1/cases/${second}`))
+			.json()).duplicates;
+		assert.ok(dups.some((d) => d.id === first), JSON.stringify(dups));
 		await must(officer, second, 'merge', { duplicate_of: String(first),
 			merge_note: '重复件' });
 		const c = await (await officer.get(`/api/v1/cases/${second}`)).json();

@@ -92,6 +92,17 @@ BENCH_TOKEN=$token run_wrk fazhi_intake "$fazhi_url/api/v1/cases" \
 	-s "$scratch/intake.lua"
 kill -0 "$fazhi_pid" 2>/dev/null ||
 	die "fazhi died during the run: $(tail -n 20 "$scratch/fazhi.err")"
+# How many requests shared a commit, from the server's own counters.
+admin=$("$bin" user token sysadmin bench-metrics --data-dir "$scratch/data" |
+	awk '/^token:/ { print $2 }')
+batch=$(node -e 'fetch(process.argv[1], { headers: {
+	Authorization: "Bearer " + process.argv[2] } })
+	.then((r) => r.text()).then((t) => process.stdout.write(t));' \
+	"$fazhi_url/metrics" "$admin" |
+	awk '/^fazhi_group_commits_total / { c = $2 }
+	     /^fazhi_group_commit_jobs_total / { j = $2 }
+	     END { if (c > 0) printf "%.1f", j / c; else print "-" }') ||
+	batch=-
 stop "$fazhi_pid"
 
 say "sqlite_commits with $writers threads for ${secs}s"
@@ -100,7 +111,7 @@ rate=$("$ref" "$scratch/data/reference.db" "$writers" "$secs") ||
 printf 'sqlite_commits %s 0\n' "$rate" >>"$scratch/results"
 
 echo
-awk '{ rps[$1] = $2; err[$1] = $3 }
+awk -v batch="$batch" '{ rps[$1] = $2; err[$1] = $3 }
 END {
 	printf "%-36s %12s %8s\n", "target", "per second", "errors"
 	printf "%-36s %12.0f %8d\n", "fazhi POST /api/v1/cases (201)",
@@ -109,6 +120,7 @@ END {
 		rps["sqlite_commits"], "-"
 	printf "\nratio cases/s to raw commits/s: %.2f (target >= 3)\n",
 		rps["fazhi_intake"] / rps["sqlite_commits"]
+	printf "mean requests per commit: %s\n", batch
 	if (err["fazhi_intake"] > 0)
 		printf "warning: %d errors or non-2xx answers\n",
 			err["fazhi_intake"]

@@ -147,7 +147,13 @@ void page_begin(struct req *r, const char *title)
 
 void page_end(struct req *r)
 {
+	/* The public's ways in, on every page: a citizen who lands on the
+	 * staff login finds them here. */
 	html(&r->out, "</main><footer class=\"site-footer\">"
+	     "<nav class=\"public-links\" aria-label=\"公众服务\"><ul>"
+	     "<li><a href=\"/petition/new\">网上信访和12345诉求</a></li>"
+	     "<li><a href=\"/petition/query\">办理进度查询</a></li>"
+	     "</ul></nav>"
 	     "<p>新昌高新园区管理委员会 · 法治政府建设管理平台</p>"
 	     "</footer></body></html>\n");
 }

@@ -5,13 +5,11 @@
  * intake_run() writes: the engine's case_create() and the petitioner
  * row, and the reply goes out only after both are durable.
  *
- * The writes are meant for the group commit (req_defer), where both
- * share the writer's transaction.  But case_create() begins and commits
- * a transaction of its own (engine.c), and on the writer's connection
- * that would fail and roll back every request of the batch.  Until the
- * engine can work inside an open transaction, the intake runs on the
- * worker: the case in the engine's transaction, then the petitioner row
- * in a second one.  INTAKE_DEFERRED switches to the group commit.
+ * The writes go to the group commit (req_defer): case_create() joins
+ * the writer's transaction, the petitioner row follows in it, and a
+ * failure of either is undone by the job's savepoint alone.  So many
+ * registrations share one durable commit and each is answered only
+ * after its own.
  */
 #include "petition/petition.h"
 
@@ -20,26 +18,6 @@
 
 #include "http/http.h"
 #include "store/store.h"
-
-/* 1 once case_create() joins a transaction its caller opened. */
-#define INTAKE_DEFERRED 1
-
-/* The petitioner row, in the caller's transaction when one is open (the
- * group commit's), else in one of its own. */
-static int insert_party(struct db *db, struct intake *in)
-{
-	bool own = !db_in_tx(db);
-	int rc = own ? db_begin(db) : 0;
-
-	in->party.created_at = in->ctx.e.now;
-	if (rc == 0)
-		rc = party_insert(db, in->id, &in->party);
-	if (rc == 0 && own)
-		rc = db_commit(db);
-	if (rc < 0 && own && db_in_tx(db))
-		db_rollback(db);
-	return rc;
-}
 
 /* The writes.  On the group commit's writer thread it may use nothing
  * of the worker's but the request's parsed input and the intake. */
@@ -54,10 +32,12 @@ static int intake_run(struct db *db, struct req *r)
 	if (rc < 0)
 		return rc;
 	if (in->with_party) {
-		rc = insert_party(db, in);
+		in->party.created_at = in->ctx.e.now;
+		rc = party_insert(db, in->id, &in->party);
 		if (rc < 0) {
-			warn("case %lld was opened without its petitioner: %s",
-			     (long long)in->id, db_errmsg(db));
+			/* The job's savepoint takes the case back too. */
+			warn("petitioner of a new case not saved: %s",
+			     db_errmsg(db));
 			fz_fail(&in->err, 500, "db_error",
 				"保存失败（数据库错误）");
 			return rc;
@@ -104,9 +84,7 @@ int intake_submit(struct req *r, struct intake *in,
 {
 	in->done = done;
 	r->ctx = in;
-	if (INTAKE_DEFERRED)
-		return req_defer(r, intake_run, intake_finish);
-	return intake_finish(r, intake_run(r->db, r));
+	return req_defer(r, intake_run, intake_finish);
 }
 
 int intake_fail(struct req *r, struct intake *in, int rc)

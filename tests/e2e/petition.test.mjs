@@ -61,8 +61,12 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 
 	it('submit, handle, sign off, read the reply, rate it', async () => {
 		// The citizen.
+		// They arrive at the site's front door, the login page, and find
+		// the public service from its footer.
 		const citizen = await (await browser.newContext()).newPage();
-		await citizen.goto(srv.url + '/petition/new');
+		await citizen.goto(srv.url + '/login');
+		await submitAndWait(citizen, 'footer a[href="/petition/new"]');
+		assert.equal(new URL(citizen.url()).pathname, '/petition/new');
 		await checkA11y(citizen, 'public-new');
 		await fitsPhone(citizen, 'public-new');
 		await citizen.check('#kind-petition');
@@ -119,8 +123,10 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		await head.page.goto(srv.url + '/');
 		await checkA11y(head.page, 'home');
 
-		// The citizen reads the reply and rates it.
-		await citizen.goto(srv.url + '/petition/query');
+		// The citizen comes back later, follows the footer link to the
+		// query page, reads the reply and rates it.
+		await citizen.goto(srv.url + '/login');
+		await submitAndWait(citizen, 'footer a[href="/petition/query"]');
 		await checkA11y(citizen, 'public-query');
 		await citizen.fill('#code', code.toLowerCase());
 		await citizen.fill('#last4', '5678');

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 				    "calendar" },
 	{ "report", cmd_report, "statistics of the petitions and hotline "
 				"desk" },
+	{ "retention", cmd_retention, "expire personal data by the register" },
 };
 
 static int usage(FILE *out)

@@ -792,6 +792,14 @@ static int run_petition(struct demo *d, const struct spec *sp,
 		rc = act(d, &d->officer, &w, *id, "close",
 			 json_pack("{s:s}", "close_note",
 				   "已书面答复信访人，事项办结。"));
+	/* Nobody asked for a review within the 30 days: the office files
+	 * the case, which makes it final (and starts its retention). */
+	w.day = working_after(d->cal, w.day + 30, 1 + rnd(r, 3));
+	if (!rc)
+		rc = act(d, &d->officer, &w, *id, "archive",
+			 json_pack("{s:s}", "close_note",
+				   "复查请求期限届满，信访人未请求复查，"
+				   "归档。"));
 	return rc;
 }
 

@@ -34,6 +34,7 @@
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "pii/retention.h"
 #include "store/group.h"
 #include "store/store.h"
 
@@ -329,8 +330,9 @@ static void stop_accepting(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Worker 0 also runs the supervision (督办) sweep: every overdue open
- * clock gets its reminder.  Hourly is plenty for limits counted in days,
- * and the sweep is idempotent. */
+ * clock gets its reminder; and the personal-data expiry job (PI-03).
+ * Hourly is plenty for limits counted in days and retention counted in
+ * years, and both are idempotent. */
 #define SUPERVISE_SECONDS 3600
 
 static void supervise(evutil_socket_t fd, short what, void *arg)
@@ -348,6 +350,7 @@ static void supervise(evutil_socket_t fd, short what, void *arg)
 	else if (created)
 		fprintf(stderr, "fazhi: %d supervision reminders issued\n",
 			created);
+	retention_sweep(w->db, w->srv->cfg.data_dir, clock_now());
 	event_base_once(w->base, -1, EV_TIMEOUT, supervise, w, &next);
 }
 

@@ -25,6 +25,7 @@ static const struct nav_item nav[] = {
 	{ "/admin/departments", "部门管理", PERM_USER_ADMIN },
 	{ "/admin/policy", "安全策略", PERM_POLICY },
 	{ "/stats/cases", "统计分析", PERM_STAFF },
+	{ "/calendar/due", "期限计算", PERM_STAFF },
 	{ "/audit", "审计日志", PERM_AUDIT_READ },
 };
 

@@ -75,4 +75,7 @@ int page_case_stats(struct req *r);
 int page_case_stats_export(struct req *r);
 int page_case_stats_list(struct req *r);
 
+/* calendar/due_page.c */
+int page_calendar_due(struct req *r);
+
 #endif

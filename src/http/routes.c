@@ -65,6 +65,8 @@ const struct route app_routes[] = {
 	  "case_stats_export" },
 	{ GET, "/stats/cases/list", PERM_STAFF, 0, page_case_stats_list,
 	  "case_stats_list" },
+	{ GET, "/calendar/due", PERM_STAFF, 0, page_calendar_due,
+	  "calendar_due" },
 
 	{ GET, "/api/v1/me", PERM_SELF, API_READ, api_me, "api_me" },
 	{ GET, "/api/v1/users", PERM_USER_ADMIN, API_READ, api_users,

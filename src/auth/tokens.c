@@ -15,14 +15,6 @@
 
 #define TOKEN_RANDOM_BYTES 32
 
-static int db_failed(struct fz_err *err, int rc)
-{
-	if (rc == DB_EBUSY || rc == DB_EUNAVAIL)
-		return fz_fail(err, 503, "db_unavailable",
-			       "数据库暂时不可用，请稍后再试");
-	return fz_fail(err, 500, "db_error", "保存失败（数据库错误）");
-}
-
 void token_hash_hex(const char *token, char out[65])
 {
 	uint8_t h[SM3_LEN];

@@ -1,5 +1,4 @@
 /* cmd_init.c: `fazhi init` — a new data directory and its first administrator */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,41 +87,31 @@ static int create_admin(struct app *a, const struct init_opts *o)
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data-dir", required_argument, NULL, 'd' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "admin", required_argument, NULL, 'a' },
-		{ "admin-name", required_argument, NULL, 'n' },
-		{ "kdf-iterations", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct init_opts o = { NULL, NULL, NULL, "系统管理员", 0 };
+	const char *iterations = NULL;
+	const struct cli_opt opts[] = {
+		{ "data-dir", &o.data_dir, NULL }, { "db", &o.db, NULL },
+		{ "admin", &o.admin, NULL },
+		{ "admin-name", &o.admin_name, NULL },
+		{ "kdf-iterations", &iterations, NULL },
+	};
 	struct app a;
 	int64_t n;
-	int c, rc;
+	int first, rc = cli_parse("init", help, argc, argv, opts,
+				  (int)ARRAY_SIZE(opts), &first);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o.data_dir = optarg; break;
-		case 'b': o.db = optarg; break;
-		case 'a': o.admin = optarg; break;
-		case 'n': o.admin_name = optarg; break;
-		case 'k':
-			if (parse_int64(optarg, 1000, 100000000, &n))
-				return cli_usage_error("init", "--kdf-iterations "
-						       "must be a number from "
-						       "1000 to 100000000");
-			o.iterations = (unsigned)n;
-			break;
-		case 'h': return cli_help(help);
-		default: return cli_usage_error("init", "unknown option");
-		}
-	}
-	if (optind < argc)
+	if (rc)
+		return rc == CLI_HELP ? 0 : rc;
+	if (first < argc)
 		return cli_usage_error("init", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[first]);
+	if (iterations) {
+		if (parse_int64(iterations, 1000, 100000000, &n))
+			return cli_usage_error("init", "--kdf-iterations must "
+					       "be a number from 1000 to "
+					       "100000000");
+		o.iterations = (unsigned)n;
+	}
 	if (!o.admin)
 		return cli_usage_error("init", "--admin LOGIN is required "
 				       "(there is no default account)");

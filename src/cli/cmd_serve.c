@@ -1,5 +1,4 @@
 /* cmd_serve.c: `fazhi serve` — run the web server */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,29 +107,52 @@ static int prepare_database(struct app *a, struct server *srv)
 	return rc;
 }
 
+/* The options that take a positive number. */
+enum { N_WORKERS, N_MAX_BODY, N_TIMEOUT, N_MAX_CONN, N_COUNT };
+
+/* Set those given in `v` (NULL: not given); 0, or 2 after reporting the
+ * first that is not a number from 1 to 2^30. */
+static int numbers(struct server_config *cfg, const char *const v[N_COUNT])
+{
+	int64_t n[N_COUNT] = { 0 };
+	int i;
+
+	for (i = 0; i < N_COUNT; i++)
+		if (v[i] && parse_int64(v[i], 1, 1 << 30, &n[i]))
+			return cli_usage_error("serve", "option needs a "
+					       "positive number, got '%s'",
+					       v[i]);
+	if (v[N_WORKERS])
+		cfg->workers = (int)n[N_WORKERS];
+	if (v[N_MAX_BODY])
+		cfg->max_body_bytes = (size_t)n[N_MAX_BODY];
+	if (v[N_TIMEOUT])
+		cfg->timeout_s = (int)n[N_TIMEOUT];
+	if (v[N_MAX_CONN])
+		cfg->max_connections = (int)n[N_MAX_CONN];
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data-dir", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "web-dir", required_argument, NULL, 'W' },
-		{ "vendor-dir", required_argument, NULL, 'V' },
-		{ "access-log", required_argument, NULL, 'A' },
-		{ "behind-tls", no_argument, NULL, 'T' },
-		{ "max-body", required_argument, NULL, 'B' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "max-connections", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct server srv;
 	const char *data_dir = NULL, *db = NULL, *access = NULL;
+	const char *vendor_dir = NULL, *num[N_COUNT] = { NULL };
+	const struct cli_opt opts[] = {
+		{ "data-dir", &data_dir, NULL },
+		{ "listen", &srv.cfg.listen, NULL }, { "db", &db, NULL },
+		{ "workers", &num[N_WORKERS], NULL },
+		{ "web-dir", &srv.cfg.web_dir, NULL },
+		{ "vendor-dir", &vendor_dir, NULL },
+		{ "access-log", &access, NULL },
+		{ "behind-tls", NULL, &srv.cfg.behind_tls },
+		{ "max-body", &num[N_MAX_BODY], NULL },
+		{ "timeout", &num[N_TIMEOUT], NULL },
+		{ "max-connections", &num[N_MAX_CONN], NULL },
+	};
 	char *vendor = NULL, err[256], why[256];
 	struct app a;
-	int64_t n;
-	int c, rc = 1;
+	int first, parsed, rc = 1;
 
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg.listen = "127.0.0.1:8080";
@@ -140,47 +162,19 @@ int cmd_serve(int argc, char **argv)
 	srv.cfg.max_body_bytes = 10 << 20;
 	srv.cfg.timeout_s = 30;
 	srv.cfg.max_connections = 1024;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': data_dir = optarg; break;
-		case 'l': srv.cfg.listen = optarg; break;
-		case 'b': db = optarg; break;
-		case 'W': srv.cfg.web_dir = optarg; break;
-		case 'V': free(vendor); vendor = xstrdup(optarg); break;
-		case 'A': access = optarg; break;
-		case 'T': srv.cfg.behind_tls = true; break;
-		case 'w': case 'B': case 't': case 'C':
-			if (parse_int64(optarg, 1, 1 << 30, &n)) {
-				free(vendor);
-				return cli_usage_error("serve", "option needs "
-						       "a positive number, got "
-						       "'%s'", optarg);
-			}
-			if (c == 'w')
-				srv.cfg.workers = (int)n;
-			else if (c == 'B')
-				srv.cfg.max_body_bytes = (size_t)n;
-			else if (c == 't')
-				srv.cfg.timeout_s = (int)n;
-			else
-				srv.cfg.max_connections = (int)n;
-			break;
-		case 'h': free(vendor); return cli_help(help);
-		default:
-			free(vendor);
-			return cli_usage_error("serve", "unknown option");
-		}
-	}
-	if (optind < argc) {
-		free(vendor);
+	parsed = cli_parse("serve", help, argc, argv, opts,
+			   (int)ARRAY_SIZE(opts), &first);
+	if (parsed)
+		return parsed == CLI_HELP ? 0 : parsed;
+	if (first < argc)
 		return cli_usage_error("serve", "unexpected argument '%s'",
-				       argv[optind]);
-	}
+				       argv[first]);
+	parsed = numbers(&srv.cfg, num);
+	if (parsed)
+		return parsed;
 	if (srv.cfg.workers < 1)
 		srv.cfg.workers = 1;
-	if (!vendor)
-		vendor = vendor_default(argv[0]);
+	vendor = vendor_dir ? xstrdup(vendor_dir) : vendor_default(argv[0]);
 	srv.cfg.vendor_dir = vendor;
 	data_dir = app_default_data_dir(data_dir);
 	if (router_check_table(app_routes, app_route_count, why,

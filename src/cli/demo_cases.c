@@ -794,7 +794,7 @@ static int run_petition(struct demo *d, const struct spec *sp,
 				   "已书面答复信访人，事项办结。"));
 	/* Nobody asked for a review within the 30 days: the office files
 	 * the case, which makes it final (and starts its retention). */
-	w.day = working_after(d->cal, w.day + 30, 1 + rnd(r, 3));
+	w.day = working_after(d->cal, w.day + 30, 2 + rnd(r, 3));
 	if (!rc)
 		rc = act(d, &d->officer, &w, *id, "archive",
 			 json_pack("{s:s}", "close_note",

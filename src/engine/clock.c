@@ -221,7 +221,7 @@ static int save_after(const struct clock_act *a, const struct case_clock *k,
 {
 	if (rc >= 0)
 		rc = save_clock(a->db, k);
-	return rc < 0 ? engine_db_failed(err, rc) : 0;
+	return rc < 0 ? db_failed(err, rc) : 0;
 }
 
 static int op_stop(const struct clock_act *a, struct case_clock *k,
@@ -320,7 +320,7 @@ static int op_start(const struct clock_act *a, const struct wf_clock *c,
 		return fz_fail(err, 500, "internal", "期限计算失败");
 	if (!exists) {
 		rc = insert_clock(a->db, k);
-		return rc < 0 ? engine_db_failed(err, rc) : 0;
+		return rc < 0 ? db_failed(err, rc) : 0;
 	}
 	/* A new period: the old one's pauses no longer count. */
 	rc = db_exec(a->db, "DELETE FROM case_clock_pauses WHERE case_id = ? "
@@ -437,14 +437,14 @@ static int apply_one(const struct clock_act *a, const struct wf_clock *c,
 	int rc = load_clock(a->db, a->case_id, c->id, &k);
 
 	if (rc < 0)
-		return engine_db_failed(err, rc);
+		return db_failed(err, rc);
 	exists = rc == 0;
 	rc = 0;
 	if (engine_action_listed(c->stop, c->nstop, act) && exists &&
 	    !k.stopped && !a->dry_run) {
 		rc = op_stop(a, &k, false);
 		if (rc < 0)
-			return engine_db_failed(err, rc);
+			return db_failed(err, rc);
 	}
 	if (engine_action_listed(c->pause, c->npause, act))
 		rc = op_pause(a, c, &k, exists, err);
@@ -466,12 +466,37 @@ static int check_window(const struct clock_act *a, struct fz_err *err)
 	int rc = load_clock(a->db, a->case_id, c->id, &k);
 
 	if (rc < 0)
-		return engine_db_failed(err, rc);
+		return db_failed(err, rc);
 	if (rc == 1 || k.stopped || a->today <= k.due)
 		return 0;
 	cal_format(k.due, due);
 	return fz_fail(err, 409, "window_expired", "“%s”已于 %s 届满，不能再%s",
 		       c->label, due, a->action->label);
+}
+
+/* An action "after" windows: each one the case started and did not stop
+ * must be past its last day (the other side's time is up). */
+static int check_after(const struct clock_act *a, struct fz_err *err)
+{
+	struct case_clock k;
+	char due[11];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->action->nafter; i++) {
+		const struct wf_clock *c = a->action->after[i];
+
+		rc = load_clock(a->db, a->case_id, c->id, &k);
+		if (rc < 0)
+			return db_failed(err, rc);
+		if (rc == 1 || k.stopped || a->today > k.due)
+			continue;
+		cal_format(k.due, due);
+		return fz_fail(err, 409, "window_open", "“%s”到 %s 才届满，"
+			       "届满前不能%s", c->label, due,
+			       a->action->label);
+	}
+	return 0;
 }
 
 /* The case ended: every clock still open stops with it. */
@@ -487,7 +512,7 @@ static int cancel_open(const struct clock_act *a, struct fz_err *err)
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = op_stop(a, &v[i], true);
 	free(v);
-	return rc < 0 ? engine_db_failed(err, rc) : 0;
+	return rc < 0 ? db_failed(err, rc) : 0;
 }
 
 int clock_apply(const struct clock_act *a, struct fz_err *err)
@@ -497,6 +522,8 @@ int clock_apply(const struct clock_act *a, struct fz_err *err)
 
 	if (a->action->within)
 		rc = check_window(a, err);
+	if (!rc)
+		rc = check_after(a, err);
 	for (i = 0; !rc && i < a->wf->nclocks; i++)
 		rc = apply_one(a, &a->wf->clocks[i], err);
 	if (!rc && a->final && !a->dry_run)
@@ -765,11 +792,11 @@ int engine_due_lists(struct db *db, const struct calendar *cal, cal_day today,
 				     "cases c ON c.id = k.case_id WHERE "
 				     "k.supervised = 1 AND k.stopped_day IS "
 				     "NULL AND k.paused_since IS NULL AND "
-				     "k.due_day <= ? AND (? = 0 OR c.dept_id "
-				     "= ?) AND (? = 0 OR c.assignee_id = ?) "
+				     "k.due_day <= ? AND ((? = 0 AND ? = 0) "
+				     "OR c.dept_id = ? OR c.assignee_id = ?) "
 				     "ORDER BY k.due_day, c.id LIMIT 2000",
 				     "iiiii", (int64_t)soon.due, dept_id,
-				     dept_id, user_id, user_id),
+				     user_id, dept_id, user_id),
 			&due_rows, NULL, &n, &rc);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = fn(due_item(cal, today, &v[i]), arg);

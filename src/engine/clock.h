@@ -29,7 +29,8 @@
  * named by length_by does not retime it.
  * Window clocks bind the other side (an objection period): they appear
  * in explanations but not in due lists or supervision; an action with
- * "within" is refused once its window has expired.
+ * "within" is refused once its window has expired ("window_expired"),
+ * one "after" a window while that window is still open ("window_open").
  */
 #ifndef FZ_CASE_CLOCK_H
 #define FZ_CASE_CLOCK_H
@@ -111,9 +112,10 @@ typedef int (*due_fn)(const struct due_item *it, void *arg);
 
 /* Running supervised clocks due within 3 working days of `today` or
  * overdue, earliest first, of the cases handled by `dept_id` or assigned
- * to `user_id` (0 for either: not filtered).  The callback runs after the
- * query finished (it may use the database); a non-zero return stops the
- * walk and is returned.  0 or a DB_E* code. */
+ * to `user_id`: either condition lets a case in, a 0 adds none, and both
+ * 0 take every case.  The callback runs after the query finished (it may
+ * use the database); a non-zero return stops the walk and is returned.
+ * 0 or a DB_E* code. */
 int engine_due_lists(struct db *db, const struct calendar *cal, cal_day today,
 		     int64_t dept_id, int64_t user_id, due_fn fn, void *arg);
 

@@ -13,6 +13,7 @@
 
 #define LIST_DEFAULT 100
 #define LIST_MAX 1000
+#define DEPTS_MAX 50        /* departments one field may name */
 
 static cal_day today_of(const struct engine_ctx *ctx)
 {
@@ -123,7 +124,7 @@ int case_get(struct db *db, int64_t id, struct case_info *out,
 
 	if (rc == 1)
 		return fz_fail(err, 404, "not_found", "该事项不存在");
-	return rc < 0 ? engine_db_failed(err, rc) : 0;
+	return rc < 0 ? db_failed(err, rc) : 0;
 }
 
 int case_find_number(struct db *db, const char *number, int64_t *id)
@@ -145,10 +146,24 @@ static bool json_has_id(json_t *v, int64_t id)
 	return false;
 }
 
-bool case_may_read(const struct engine_ctx *ctx, const struct case_info *c)
+/* Whether a multiple dept field of the case names `dept`: one of the
+ * departments that co-handle it. */
+static bool names_dept(const struct case_info *c, int64_t dept)
 {
 	size_t i;
 
+	for (i = 0; c->wf && dept && i < c->wf->nfields; i++) {
+		const struct wf_field *f = &c->wf->fields[i];
+
+		if (f->type == WF_DEPT && f->multiple &&
+		    json_has_id(json_object_get(c->fields, f->name), dept))
+			return true;
+	}
+	return false;
+}
+
+bool case_may_read(const struct engine_ctx *ctx, const struct case_info *c)
+{
 	if (c->wf && (ctx->roles & c->wf->read_roles))
 		return true;
 	if (ctx->dept_id && (ctx->dept_id == c->dept_id ||
@@ -156,15 +171,7 @@ bool case_may_read(const struct engine_ctx *ctx, const struct case_info *c)
 		return true;
 	if (ctx->actor.id && ctx->actor.id == c->assignee_id)
 		return true;
-	for (i = 0; c->wf && ctx->dept_id && i < c->wf->nfields; i++) {
-		const struct wf_field *f = &c->wf->fields[i];
-
-		if (f->type == WF_DEPT && f->multiple &&
-		    json_has_id(json_object_get(c->fields, f->name),
-				ctx->dept_id))
-			return true;
-	}
-	return false;
+	return names_dept(c, ctx->dept_id);
 }
 
 /* ---- checking an action ---- */
@@ -261,6 +268,10 @@ static int bad_value(const struct wf_field *f, struct fz_err *err)
 	case WF_CASE:
 		return fz_fail(err, 400, "field_invalid", "“%s”无效",
 			       f->label);
+	case WF_FILE:
+		return fz_fail(err, 400, "field_invalid", "“%s”须为已上传"
+			       "附件的编号，最多 %lld 个", f->label,
+			       (long long)f->max);
 	default:
 		return fz_fail(err, 400, "field_invalid", "“%s”含有无效字符",
 			       f->label);
@@ -315,9 +326,10 @@ static int norm_scalar(const struct wf_field *f, char *s, json_t **out,
 	}
 }
 
-/* A list of departments: a JSON array of ids, or one id. */
-static int norm_depts(const struct wf_field *f, json_t *v, json_t **out,
-		      struct fz_err *err)
+/* A list of ids (departments, attachments): a JSON array of ids, or one
+ * id; at most `max`. */
+static int norm_ids(const struct wf_field *f, json_t *v, size_t max,
+		    json_t **out, struct fz_err *err)
 {
 	json_t *e;
 	size_t i;
@@ -330,7 +342,7 @@ static int norm_depts(const struct wf_field *f, json_t *v, json_t **out,
 		return 0;
 	}
 	json_array_foreach(v, i, e) {
-		if (!id_value(e) || i >= 50)
+		if (!id_value(e) || i >= max)
 			goto bad;
 		json_array_append_new(*out, json_integer(id_value(e)));
 	}
@@ -357,7 +369,9 @@ static int norm_value(const struct wf_field *f, json_t *v, json_t **out,
 	if (json_is_null(v))
 		return 1;
 	if (f->type == WF_DEPT && f->multiple)
-		return norm_depts(f, v, out, err);
+		return norm_ids(f, v, DEPTS_MAX, out, err);
+	if (f->type == WF_FILE)
+		return norm_ids(f, v, (size_t)f->max, out, err);
 	if (json_is_integer(v) && f->type != WF_TEXT && f->type != WF_DATE &&
 	    f->type != WF_ENUM) {
 		snprintf(buf, sizeof(buf), "%lld",
@@ -425,7 +439,7 @@ static int check_ref(struct db *db, const struct wf_field *f, int64_t id,
 		rc = db_scalar_int(db, &n, "SELECT COUNT(*) FROM cases WHERE "
 				   "id = ? AND proc = ?", "is", id, procedure);
 	if (rc < 0)
-		return engine_db_failed(err, rc);
+		return db_failed(err, rc);
 	return n ? 0 : fz_fail(err, 400, "field_invalid", "“%s”所选的%s"
 				"不存在", f->label, f->type == WF_DEPT ?
 				"部门" : f->type == WF_USER ? "人员" :
@@ -475,7 +489,7 @@ static int check_merge(struct db *db, const struct wf_action *a,
 			       "不能与本事项自身合并");
 	rc = load_case(db, *target, &t);
 	if (rc < 0)
-		return engine_db_failed(err, rc);
+		return db_failed(err, rc);
 	if (rc == 0 && t.final)
 		rc = fz_fail(err, 409, "merge_invalid", "“%s”已终结，不能作为"
 			     "合并的对象", t.number);
@@ -497,6 +511,7 @@ struct step {
 	struct case_info *c;        /* as before the step */
 	json_t *fields;             /* the action's, normalised */
 	bool create;
+	int64_t event_id;           /* set by insert_event() */
 };
 
 static const char *summary(json_t *fields, const struct wf_field *f,
@@ -540,7 +555,7 @@ static int update_case(struct step *s, json_t *all, const char *to,
 		     assignee, merged, text, s->ctx->now,
 		     final ? s->ctx->now : (int64_t)0, c->id);
 	free(text);
-	return rc < 0 ? engine_db_failed(err, rc) : 0;
+	return rc < 0 ? db_failed(err, rc) : 0;
 }
 
 static int insert_event(struct step *s, const char *to, const char *text,
@@ -551,16 +566,59 @@ static int insert_event(struct step *s, const char *to, const char *text,
 	int rc = engine_next_event_seq(ctx->db, s->c->id, &seq);
 
 	if (rc >= 0)
-		rc = db_exec(ctx->db, "INSERT INTO case_events (case_id, seq, "
-			     "action, from_state, to_state, actor_id, actor, "
-			     "actor_dept_id, ts, fields, legal_review) VALUES "
-			     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "iissszszisi",
-			     s->c->id, seq, s->a->id,
-			     s->create ? "" : s->c->state, to,
-			     ctx->actor.id, ctx->actor.login ?
-			     ctx->actor.login : "system", ctx->dept_id,
-			     ctx->now, text, (int64_t)s->a->legal_review);
-	return rc < 0 ? engine_db_failed(err, rc) : 0;
+		rc = db_scalar_int(ctx->db, &s->event_id, "INSERT INTO "
+				   "case_events (case_id, seq, action, "
+				   "from_state, to_state, actor_id, actor, "
+				   "actor_dept_id, ts, fields, legal_review) "
+				   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+				   "RETURNING id", "iissszszisi", s->c->id, seq,
+				   s->a->id, s->create ? "" : s->c->state, to,
+				   ctx->actor.id, ctx->actor.login ?
+				   ctx->actor.login : "system", ctx->dept_id,
+				   ctx->now, text, (int64_t)s->a->legal_review);
+	return rc ? db_failed(err, rc < 0 ? rc : DB_ERR) : 0;
+}
+
+/* The uploads a file field names become the case's, and the event's
+ * that carries them: only unbound, unexpired uploads of this actor (0
+ * for the public), so nobody can take another's file into a case. */
+static int bind_one(struct step *s, const struct wf_field *f, int64_t id,
+		    struct fz_err *err)
+{
+	int64_t got = 0;
+	int rc = db_scalar_int(s->ctx->db, &got, "UPDATE attachments SET "
+			       "case_id = ?, event_id = ?, field = ? WHERE "
+			       "id = ? AND case_id IS NULL AND expired_at = 0 "
+			       "AND COALESCE(uploaded_by, 0) = ? RETURNING id",
+			       "iisii", s->c->id, s->event_id, f->name, id,
+			       s->ctx->actor.id);
+
+	if (rc < 0)
+		return db_failed(err, rc);
+	if (rc == 1)
+		return fz_fail(err, 400, "field_invalid", "“%s”中的附件 %lld "
+			       "不存在，或已用于其他事项", f->label,
+			       (long long)id);
+	return 0;
+}
+
+static int bind_files(struct step *s, struct fz_err *err)
+{
+	const char *key;
+	json_t *v, *e;
+	size_t i;
+	int rc = 0;
+
+	json_object_foreach(s->fields, key, v) {
+		const struct wf_field *f = wf_field(s->w, key);
+
+		if (f->type != WF_FILE)
+			continue;
+		json_array_foreach(v, i, e)
+			if ((rc = bind_one(s, f, json_integer_value(e), err)))
+				return rc;
+	}
+	return 0;
 }
 
 static int audit_step(struct step *s, const char *to, const char *text,
@@ -588,7 +646,7 @@ static int audit_step(struct step *s, const char *to, const char *text,
 				"fields", names, "fields_sm3",
 				buf_cstr(&hex)));
 	buf_release(&hex);
-	return rc < 0 ? engine_db_failed(err, (int)rc) : 0;
+	return rc < 0 ? db_failed(err, (int)rc) : 0;
 }
 
 static int run_step(struct step *s, struct fz_err *err)
@@ -614,6 +672,8 @@ static int run_step(struct step *s, struct fz_err *err)
 		rc = update_case(s, all, to, final, merged, err);
 	if (!rc)
 		rc = insert_event(s, to, text, err);
+	if (!rc)
+		rc = bind_files(s, err);
 	if (!rc)
 		rc = clock_apply(&ca, err);
 	if (!rc)
@@ -655,7 +715,7 @@ static int insert_case(const struct engine_ctx *ctx, const struct workflow *w,
 	int rc = next_seq(ctx->db, w->procedure, year, &seq);
 
 	if (rc < 0)
-		return engine_db_failed(err, rc);
+		return db_failed(err, rc);
 	wf_format_number(w, year, seq, &num);
 	rows = db_query(ctx->db, "INSERT INTO cases (proc, version, year, "
 			"seq, number, state, origin_dept_id, dept_id, fields, "
@@ -668,12 +728,12 @@ static int insert_case(const struct engine_ctx *ctx, const struct workflow *w,
 	memset(c, 0, sizeof(*c));
 	c->number = buf_detach(&num, NULL);
 	if (!rows)
-		return engine_db_failed(err, db_errcode(ctx->db));
+		return db_failed(err, db_errcode(ctx->db));
 	rc = db_next(rows);
 	c->id = rc == 1 ? db_int(rows, 0) : 0;
 	db_rows_free(rows);
 	if (rc != 1)
-		return engine_db_failed(err, rc < 0 ? rc : DB_ERR);
+		return db_failed(err, rc < 0 ? rc : DB_ERR);
 	c->procedure = xstrdup(w->procedure);
 	c->version = w->version;
 	c->wf = w;
@@ -699,7 +759,7 @@ static int finish_tx(struct db *db, bool own, int rc, struct fz_err *err)
 	end = engine_end_tx(db, rc);
 
 	if (rc == 0 && end < 0)
-		engine_db_failed(err, end);     /* the commit failed */
+		db_failed(err, end);     /* the commit failed */
 	return end ? FZ_ERR : 0;
 }
 
@@ -708,7 +768,7 @@ int case_create(const struct engine_ctx *ctx, const char *procedure,
 {
 	const struct workflow *w = workflow_find(procedure, 0);
 	struct case_info c = { 0 };
-	struct step s = { ctx, w, NULL, &c, NULL, true };
+	struct step s = { ctx, w, NULL, &c, NULL, true, 0 };
 	bool own = !db_in_tx(ctx->db);
 	int rc;
 
@@ -720,7 +780,7 @@ int case_create(const struct engine_ctx *ctx, const char *procedure,
 	if (!rc)
 		rc = norm_fields(s.a, w, fields, &s.fields, err);
 	if (!rc && own && (rc = db_begin(ctx->db)) < 0)
-		rc = engine_db_failed(err, rc);
+		rc = db_failed(err, rc);
 	if (!rc)
 		rc = insert_case(ctx, w, &c, err);
 	if (!rc)
@@ -738,17 +798,17 @@ int case_act(const struct engine_ctx *ctx, int64_t case_id,
 	     const char *action, json_t *fields, struct fz_err *err)
 {
 	struct case_info c = { 0 };
-	struct step s = { ctx, NULL, NULL, &c, NULL, false };
+	struct step s = { ctx, NULL, NULL, &c, NULL, false, 0 };
 	bool own = !db_in_tx(ctx->db);
 	int rc = own ? db_begin(ctx->db) : 0;
 
 	if (rc < 0)
-		return engine_db_failed(err, rc);
+		return db_failed(err, rc);
 	rc = load_case(ctx->db, case_id, &c);
 	if (rc == 1)
 		rc = fz_fail(err, 404, "not_found", "该事项不存在");
 	else if (rc < 0)
-		rc = engine_db_failed(err, rc);
+		rc = db_failed(err, rc);
 	else if (!(s.w = c.wf))
 		rc = fz_fail(err, 500, "workflow_missing", "该事项所依据的程序"
 			     "定义（%s 第 %d 版）未加载", c.procedure,
@@ -888,6 +948,11 @@ void case_events_free(struct case_event *ev, size_t n)
 
 /* ---- lists and statistics ---- */
 
+static void drop_case(void *elem)
+{
+	case_info_release(elem);
+}
+
 /* A case row without its fields, as case_list() hands them on. */
 static void read_list_case(struct db_rows *r, void *elem, void *arg)
 {
@@ -895,42 +960,127 @@ static void read_list_case(struct db_rows *r, void *elem, void *arg)
 	(void)arg;
 }
 
-static void drop_case(void *elem)
-{
-	case_info_release(elem);
-}
-
 static const struct row_reader list_rows = {
 	sizeof(struct case_info), read_list_case, drop_case,
 };
+
+static const struct row_reader full_rows = {
+	sizeof(struct case_info), read_full_case, drop_case,
+};
+
+/*
+ * The cases co-handled by `dept`, as ",id,id," for LIST_WHERE (fields
+ * are JSON text, which SQL cannot search portably).  The patterns only
+ * narrow the search, as "[3,5]" in a text field matches them too; each
+ * case's definition decides.  0 or a DB_E* code.
+ */
+static int co_handled(struct db *db, int64_t dept, struct buf *out)
+{
+	char p[4][48];
+	struct case_info *v;
+	size_t n, i;
+	int rc;
+
+	snprintf(p[0], sizeof(p[0]), "%%[%lld]%%", (long long)dept);
+	snprintf(p[1], sizeof(p[1]), "%%[%lld,%%", (long long)dept);
+	snprintf(p[2], sizeof(p[2]), "%%,%lld,%%", (long long)dept);
+	snprintf(p[3], sizeof(p[3]), "%%,%lld]%%", (long long)dept);
+	buf_putc(out, ',');
+	v = engine_rows(db, db_query(db, "SELECT " CASE_COLS " FROM cases "
+				     "WHERE fields LIKE ? OR fields LIKE ? OR "
+				     "fields LIKE ? OR fields LIKE ?", "ssss",
+				     p[0], p[1], p[2], p[3]),
+			&full_rows, NULL, &n, &rc);
+	for (i = 0; i < n; i++)
+		if (names_dept(&v[i], dept))
+			buf_printf(out, "%lld,", (long long)v[i].id);
+	engine_rows_free(v, n, &full_rows);
+	return rc;
+}
+
+/* The conditions of case_list() and of its count.  Each filter is a
+ * fixed group of parameters led by its "any" value ("? = '' OR column =
+ * ?"), so the text never changes with the filter. */
+#define LIST_WHERE \
+	" FROM cases WHERE (? = '' OR proc = ?)" \
+	" AND (? = '' OR proc IN (?, ?, ?, ?))" \
+	" AND (? = 0 OR year = ?) AND (? = '' OR channel = ?)" \
+	" AND (? = 0 OR dept_id = ? OR origin_dept_id = ?)" \
+	" AND (? = 0 OR assignee_id = ?) AND (? = '' OR state = ?)" \
+	" AND (? = 0 OR is_final = 0)" \
+	" AND (? = 0 OR dept_id = ? OR origin_dept_id = ? OR assignee_id = ?" \
+	"  OR id IN (SELECT case_id FROM case_events WHERE actor_id = ?)" \
+	"  OR state = ? OR ? LIKE ('%,' || CAST(id AS TEXT) || ',%'))"
+#define LIST_FMT "sssssss" "ii" "ss" "iii" "ii" "ss" "i" "iiiii" "ss"
+#define LIST_ARGS(a) \
+	(a)->proc, (a)->proc, (a)->procs[0], (a)->procs[0], (a)->procs[1], \
+	(a)->procs[2], (a)->procs[3], (a)->year, (a)->year, (a)->channel, \
+	(a)->channel, (a)->dept, (a)->dept, (a)->dept, (a)->assignee, \
+	(a)->assignee, (a)->state, (a)->state, (a)->open, (a)->reach, \
+	(a)->reach_dept, (a)->reach_dept, (a)->reach_user, (a)->reach_user, \
+	(a)->reach_state, buf_cstr(&(a)->co)
+
+/* A filter as the parameters of LIST_WHERE: "" and 0 for "any", and -1
+ * for a reach nobody is in (no id is -1, no state ""). */
+struct list_args {
+	const char *proc, *procs[CASE_FILTER_PROCS], *channel, *state;
+	const char *reach_state;
+	int64_t year, dept, assignee, open;
+	int64_t reach, reach_dept, reach_user;
+	struct buf co;              /* cases co-handled by reach_dept */
+};
+
+static int list_args(struct db *db, const struct case_filter *f,
+		     struct list_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	buf_init(&a->co, BUF_DEFAULT_MAX);
+	a->proc = str_or_empty(f->procedure);
+	for (i = 0; i < CASE_FILTER_PROCS; i++)
+		a->procs[i] = str_or_empty(f->procedures[i]);
+	a->channel = str_or_empty(f->channel);
+	a->state = str_or_empty(f->state);
+	a->year = f->year;
+	a->dept = f->dept_id;
+	a->assignee = f->assignee_id;
+	a->open = f->open_only;
+	a->reach = f->reach;
+	a->reach_dept = f->reach_dept > 0 ? f->reach_dept : -1;
+	a->reach_user = f->reach_user > 0 ? f->reach_user : -1;
+	a->reach_state = str_or_empty(f->reach_state);
+	if (f->reach && f->reach_dept > 0)
+		return co_handled(db, f->reach_dept, &a->co);
+	buf_putc(&a->co, ',');
+	return 0;
+}
 
 int case_list(struct db *db, const struct case_filter *f, case_list_fn fn,
 	      void *arg)
 {
 	int limit = f->limit > 0 && f->limit <= LIST_MAX ? f->limit :
 		    LIST_DEFAULT;
-	struct case_info *v;
-	struct db_rows *rows;
-	size_t n, i;
-	int rc;
+	struct list_args a;
+	struct case_info *v = NULL;
+	size_t n = 0, i;
+	int rc = list_args(db, f, &a);
 
-	rows = db_query(db, "SELECT " CASE_COLS " FROM cases WHERE "
-			"(? = '' OR proc = ?) AND (? = 0 OR year = ?) AND "
-			"(? = 0 OR dept_id = ? OR origin_dept_id = ?) AND "
-			"(? = 0 OR assignee_id = ?) AND (? = '' OR "
-			"state = ?) AND (? = 0 OR is_final = 0) ORDER BY id "
-			"DESC LIMIT ? OFFSET ?", "ssiiiiiiissiii",
-			str_or_empty(f->procedure), str_or_empty(f->procedure),
-			(int64_t)f->year, (int64_t)f->year, f->dept_id,
-			f->dept_id, f->dept_id, f->assignee_id,
-			f->assignee_id, str_or_empty(f->state),
-			str_or_empty(f->state), (int64_t)f->open_only,
-			(int64_t)limit,
-			(int64_t)(f->offset > 0 ? f->offset : 0));
-	v = engine_rows(db, rows, &list_rows, NULL, &n, &rc);
+	if (rc == 0 && f->total)
+		rc = db_scalar_int(db, f->total, "SELECT COUNT(*)" LIST_WHERE,
+				   LIST_FMT, LIST_ARGS(&a));
+	if (rc == 0)
+		v = engine_rows(db, db_query(db, "SELECT " CASE_COLS
+					     LIST_WHERE " ORDER BY id DESC "
+					     "LIMIT ? OFFSET ?", LIST_FMT "ii",
+					     LIST_ARGS(&a), (int64_t)limit,
+					     (int64_t)(f->offset > 0 ?
+						       f->offset : 0)),
+				&list_rows, NULL, &n, &rc);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = fn(&v[i], arg);
 	engine_rows_free(v, n, &list_rows);
+	buf_release(&a.co);
 	return rc;
 }
 

@@ -16,7 +16,7 @@
  *  - the clock operations the action implies are possible
  *    (see clock.h: "clock_not_started", "clock_stopped", "clock_paused",
  *    "clock_not_paused", "extension_limit", "extension_late",
- *    "window_expired")
+ *    "window_expired", "window_open")
  * A refusal fills `err` with the code and a sentence in Chinese that names
  * what is missing, and changes nothing.  An accepted action is one write
  * transaction: the case row, an event in its history (actor, time, from,
@@ -145,21 +145,41 @@ void action_list_release(struct action_list *l);
 /* Whether the actor may open a case of `procedure`. */
 bool case_may_create(const struct engine_ctx *ctx, const char *procedure);
 
-/* Which cases case_list() returns; zero members do not filter. */
+#define CASE_FILTER_PROCS 4
+
+/* Which cases case_list() returns; zero (NULL) members do not filter. */
 struct case_filter {
 	const char *procedure;
+	/* only cases of one of these (unused places NULL) */
+	const char *procedures[CASE_FILTER_PROCS];
 	int year;
+	const char *channel;
 	int64_t dept_id;            /* handling or registering department */
 	int64_t assignee_id;
 	const char *state;
 	bool open_only;
+	/*
+	 * `reach`: only what concerns one member of staff whose roles do
+	 * not read every case (see case_may_read()): the cases department
+	 * `reach_dept` handles, registered or co-handles (a multiple dept
+	 * field names it), those assigned to user `reach_user` or acted on
+	 * by them, and those in state `reach_state` (a state in which the
+	 * procedure calls on their role).  An id <= 0 or a NULL state
+	 * reaches nothing.
+	 */
+	bool reach;
+	int64_t reach_dept, reach_user;
+	const char *reach_state;
 	int limit;                  /* 0: 100 */
 	int offset;
+	int64_t *total;             /* not NULL: set to the number of cases
+				     * matching, whatever limit and offset */
 };
 
 /* Called once per row (newest first), after the query has finished, so
  * the callback may use the database.  A non-zero return stops the walk
- * and is returned; otherwise 0 or a DB_E* code. */
+ * and is returned; otherwise 0 or a DB_E* code.  Rows come without their
+ * fields. */
 typedef int (*case_list_fn)(const struct case_info *c, void *arg);
 int case_list(struct db *db, const struct case_filter *f, case_list_fn fn,
 	      void *arg);

@@ -6,14 +6,6 @@
 
 #include "store/store.h"
 
-int engine_db_failed(struct fz_err *err, int rc)
-{
-	if (rc == DB_EBUSY || rc == DB_EUNAVAIL)
-		return fz_fail(err, 503, "db_unavailable",
-			       "数据库暂时不可用，请稍后再试");
-	return fz_fail(err, 500, "db_error", "保存失败（数据库错误）");
-}
-
 int engine_end_tx(struct db *db, int rc)
 {
 	if (rc == 0)

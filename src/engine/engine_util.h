@@ -16,11 +16,6 @@
 struct db;
 struct db_rows;
 
-/* Fill err for a failed database call: 503 "db_unavailable" when the
- * database is busy or gone (worth a retry), else 500 "db_error".
- * Returns FZ_ERR. */
-int engine_db_failed(struct fz_err *err, int rc);
-
 /* End the write transaction a call opened: commit when rc is 0; when
  * rc is a failure (or the commit fails) roll back whatever is still
  * open.  Returns 0 or the failure: rc itself, or the commit's code. */

@@ -20,6 +20,7 @@ struct parser {
 	struct workflow *w;
 	char **within;              /* per action: window clock id, resolved
 				     * once the clocks are parsed */
+	json_t **after;             /* per action: its "after" (borrowed) */
 };
 
 static int bad(struct parser *p, const struct loc *l, const char *fmt, ...)
@@ -389,8 +390,11 @@ static const struct {
 } field_types[] = {
 	{ "text", WF_TEXT }, { "int", WF_INT }, { "date", WF_DATE },
 	{ "enum", WF_ENUM }, { "dept", WF_DEPT }, { "user", WF_USER },
-	{ "case", WF_CASE },
+	{ "case", WF_CASE }, { "file", WF_FILE },
 };
+
+/* Files an action may carry in one field unless "max" says otherwise. */
+#define FILE_DEFAULT_MAX 10
 
 static int parse_field(struct parser *p, struct wf_field *f, json_t *spec)
 {
@@ -421,9 +425,10 @@ static int parse_field(struct parser *p, struct wf_field *f, json_t *spec)
 	if (!f->type)
 		return bad(p, LOC("fields", f->name, "type", NULL),
 			   "%s: type must be text, int, date, enum, dept, "
-			   "user or case", what);
+			   "user, case or file", what);
 	f->min = 0;
-	f->max = f->type == WF_TEXT ? TEXT_DEFAULT_MAX : 1000000000;
+	f->max = f->type == WF_TEXT ? TEXT_DEFAULT_MAX :
+		 f->type == WF_FILE ? FILE_DEFAULT_MAX : 1000000000;
 	if (json_object_get(spec, "max"))
 		rc = get_int(p, spec, "max", 1, 1000000000, &l, what, &f->max);
 	if (!rc && json_object_get(spec, "min"))
@@ -432,7 +437,13 @@ static int parse_field(struct parser *p, struct wf_field *f, json_t *spec)
 	if (!rc)
 		rc = get_bool(p, spec, "multiple", &l, what, &f->multiple);
 	if (!rc && f->multiple && f->type != WF_DEPT)
-		rc = bad(p, &l, "%s: only dept fields may be multiple", what);
+		rc = bad(p, &l, "%s: only dept fields may be multiple (a file "
+			 "field always holds a list)", what);
+	if (!rc && f->type == WF_FILE && json_object_get(spec, "min"))
+		rc = bad(p, LOC("fields", f->name, "min", NULL), "%s: a file "
+			 "field has no min (make it required instead)", what);
+	if (!rc && f->type == WF_FILE)
+		f->multiple = true;
 	if (!rc && f->type == WF_ENUM)
 		rc = parse_options(p, f, json_object_get(spec, "values"), &l);
 	else if (!rc && json_object_get(spec, "values"))
@@ -658,7 +669,8 @@ static int parse_action(struct parser *p, json_t *a, struct wf_action *act,
 {
 	static const char *const keys[] = {
 		"id", "label", "from", "to", "roles", "required", "optional",
-		"basis", "scope", "within", "effects", "note", NULL };
+		"basis", "scope", "within", "after", "effects", "note",
+		NULL };
 	struct loc l = { "actions", act->id, NULL, NULL, 0 };
 	const char *within = json_string_value(json_object_get(a, "within"));
 	char what[64];
@@ -689,6 +701,8 @@ static int parse_action(struct parser *p, json_t *a, struct wf_action *act,
 			 "%s: \"within\" must name a clock", what);
 	if (!rc && within)
 		p->within[idx] = xstrdup(within);
+	if (!rc)
+		p->after[idx] = json_object_get(a, "after");
 	if (!rc && act->create && p->w->create)
 		rc = second(p, "actions", "action", act->id, "from",
 			    "create action", p->w->create->id);
@@ -709,6 +723,7 @@ static int parse_actions(struct parser *p, json_t *root)
 	n = json_array_size(actions);
 	w->actions = xcalloc(n, sizeof(*w->actions));
 	p->within = xcalloc(n, sizeof(char *));
+	p->after = xcalloc(n, sizeof(json_t *));
 	for (i = 0; !rc && i < n; i++) {
 		rc = item_id(p, actions, i, "actions", "action",
 			     &w->actions[i].id, &w->nactions);
@@ -1007,11 +1022,45 @@ static int parse_clocks(struct parser *p, json_t *root)
 
 /* ---- cross-checks ---- */
 
+/* "after": window clocks that must have run out (when started and not
+ * stopped) before the action may be taken. */
+static int resolve_after(struct parser *p, struct wf_action *act,
+			 json_t *names)
+{
+	struct loc l = { "actions", act->id, "after", NULL, 0 };
+	char what[64], **v;
+	size_t n, i;
+	int rc;
+
+	snprintf(what, sizeof(what), "action \"%s\"", act->id);
+	rc = get_names(p, names, &l, what, &v, &n);
+	act->after = xcalloc(n + 1, sizeof(*act->after));
+	for (i = 0; !rc && i < n; i++) {
+		const struct wf_clock *c = wf_clock(p->w, v[i]);
+
+		l.value = v[i];
+		if (!c || !c->window)
+			rc = bad(p, &l, "%s: \"after\" must name window "
+				 "clocks", what);
+		else
+			act->after[act->nafter++] = c;
+	}
+	wfp_free_strv(v, n);
+	return rc;
+}
+
 static int resolve_within(struct parser *p)
 {
 	struct workflow *w = p->w;
 	size_t i;
+	int rc;
 
+	for (i = 0; i < w->nactions; i++) {
+		rc = p->after[i] ? resolve_after(p, &w->actions[i],
+						 p->after[i]) : 0;
+		if (rc)
+			return rc;
+	}
 	for (i = 0; i < w->nactions; i++) {
 		const char *id = w->actions[i].id, *name = p->within[i];
 		const struct wf_clock *c;
@@ -1147,7 +1196,7 @@ static int parse_definition(struct parser *p, json_t *root)
 int wfp_parse(struct workflow *w, const char *text, json_t *root,
 	      struct fz_err *err)
 {
-	struct parser p = { w->path, text, err, w, NULL };
+	struct parser p = { w->path, text, err, w, NULL, NULL };
 	size_t i;
 	int rc = parse_definition(&p, root);
 
@@ -1156,6 +1205,7 @@ int wfp_parse(struct workflow *w, const char *text, json_t *root,
 			free(p.within[i]);
 		free(p.within);
 	}
+	free(p.after);
 	return rc;
 }
 
@@ -1167,7 +1217,7 @@ int wfp_parse(struct workflow *w, const char *text, json_t *root,
 int wfp_check_unique(struct workflow *const *v, size_t n,
 		     struct workflow *w, struct fz_err *err)
 {
-	struct parser p = { w->path, NULL, err, w, NULL };
+	struct parser p = { w->path, NULL, err, w, NULL, NULL };
 	struct buf b = BUF_INIT;
 	size_t i;
 	int rc = 0;

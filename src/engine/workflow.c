@@ -51,6 +51,7 @@ static void action_free(struct wf_action *a)
 	wfp_free_strv(a->from, a->nfrom);
 	free(a->required);
 	free(a->optional);
+	free(a->after);
 	free(a->basis);
 }
 

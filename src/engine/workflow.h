@@ -30,17 +30,22 @@
  *   fields         {name: {type, label, max, min, values, multiple}}
  *                  type: text (max characters, default 2000), int (min,
  *                  max), date (YYYY-MM-DD), enum (values: strings or
- *                  {id, label}), dept (multiple: a list), user, case
+ *                  {id, label}), dept (multiple: a list), user, case,
+ *                  file (a list of uploaded attachments' ids, at most
+ *                  max, default 10; the engine binds them to the case
+ *                  and the event that carries them)
  *   states         [{id, label, final}]
  *   actions        [{id, label, from, to, roles, required, optional,
- *                  basis, scope, within, effects}]
+ *                  basis, scope, within, after, effects}]
  *                  from null or "" marks the single create action (a
  *                  list of states, or one state as a string, otherwise); to
  *                  omitted means the case stays where it is; scope is
  *                  "any" (default), "handling" (the actor's department
  *                  must be the case's current department) or "origin"
  *                  (the registering department); within names a window
- *                  clock the action must come inside; effects:
+ *                  clock the action must come inside; after lists window
+ *                  clocks that must have run out first (a started,
+ *                  unstopped one past its last day); effects:
  *                  legal_review (true: counts as a legal adviser's
  *                  involvement), set_dept / set_assignee / merge_into
  *                  (a field of type dept / user / case), to_origin (true:
@@ -88,6 +93,7 @@ enum wf_type {
 	WF_DEPT,
 	WF_USER,
 	WF_CASE,
+	WF_FILE,
 };
 
 enum wf_scope { WF_SCOPE_ANY = 0, WF_SCOPE_HANDLING, WF_SCOPE_ORIGIN };
@@ -101,8 +107,10 @@ struct wf_field {
 	char *name;
 	char *label;
 	enum wf_type type;
-	int64_t min, max;           /* int: bounds; text: max characters */
-	bool multiple;              /* dept: a list of departments */
+	int64_t min, max;           /* int: bounds; text: max characters;
+				     * file: max files */
+	bool multiple;              /* dept: a list of departments; file:
+				     * always (a list of attachment ids) */
 	struct wf_option *values;   /* enum */
 	size_t nvalues;
 };
@@ -130,6 +138,8 @@ struct wf_action {
 	char *basis;
 	enum wf_scope scope;
 	const struct wf_clock *within;
+	const struct wf_clock **after;  /* windows that must have run out */
+	size_t nafter;
 	/* effects */
 	bool legal_review;
 	bool to_origin;

@@ -47,12 +47,26 @@ enum route_flags {
 	RF_FORM_BODY = 1 << 4,   /* body must be form-urlencoded */
 	RF_PRE_CHANGE = 1 << 5,  /* reachable while the password must change */
 	RF_NO_RATE = 1 << 6,     /* not counted by the per-address limiter */
+	RF_UPLOAD = 1 << 7,      /* body may be multipart/form-data (files,
+				  * see req_upload) or form-urlencoded */
 };
 
 #define ROUTE_MAX_PARAMS 4
 
 struct req;
 typedef int (*route_fn)(struct req *r);
+
+/* A file sent in a multipart/form-data body of an RF_UPLOAD route.  Every
+ * field is as the client sent it, unchecked: attach_check() (attach/
+ * attach.h) judges the name and the bytes.  `data` points into the
+ * request body and stays valid until the reply is sent. */
+struct upload {
+	char *field;            /* the form field's name */
+	char *filename;         /* the client's file name (UTF-8) */
+	char *ctype;            /* the part's Content-Type as sent */
+	const uint8_t *data;
+	size_t len;
+};
 
 /* One row of the route table.  `perm` is mandatory: every route states who
  * may call it (deny by default; PERM_PUBLIC is an explicit choice). */
@@ -81,6 +95,8 @@ struct req {
 	char *raw_query;
 	struct kvlist query;
 	struct kvlist form;
+	struct upload *uploads; /* files of a multipart body, in order */
+	size_t nuploads;
 	json_t *json;
 	struct kvlist cookies;
 	char ip[64];
@@ -116,6 +132,12 @@ const char *req_param(struct req *r, const char *name);
 const char *req_query(struct req *r, const char *name);
 const char *req_form(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
+/* File `idx` (0-based, in body order) sent under form field `field`, or
+ * NULL when there is none.  A file input left empty sends no file. */
+const struct upload *req_upload(struct req *r, const char *field,
+				size_t idx);
+/* Number of files sent under `field`. */
+size_t req_upload_count(struct req *r, const char *field);
 /* Path parameter i (0-based) captured by "{}" in the route pattern. */
 const char *req_path_param(struct req *r, int i);
 /* Path parameter i as an id in [1, INT64_MAX]; < 0 when it is not one. */

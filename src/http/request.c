@@ -11,6 +11,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "attach/attach.h"
 #include "auth/session.h"
 #include "core/clock.h"
 #include "core/utf8.h"
@@ -141,6 +142,7 @@ void req_release(struct req *r)
 	free(r->raw_query);
 	kvlist_release(&r->query);
 	kvlist_release(&r->form);
+	upload_free(r->uploads, r->nuploads);
 	kvlist_release(&r->cookies);
 	if (r->json)
 		json_decref(r->json);
@@ -172,6 +174,28 @@ const char *req_param(struct req *r, const char *name)
 	const char *v = kv_get(&r->form, name);
 
 	return v ? v : kv_get(&r->query, name);
+}
+
+const struct upload *req_upload(struct req *r, const char *field,
+				size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < r->nuploads; i++)
+		if (!field || !strcmp(r->uploads[i].field, field))
+			if (idx-- == 0)
+				return &r->uploads[i];
+	return NULL;
+}
+
+size_t req_upload_count(struct req *r, const char *field)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nuploads; i++)
+		if (!field || !strcmp(r->uploads[i].field, field))
+			n++;
+	return n;
 }
 
 const char *req_cookie(struct req *r, const char *name)
@@ -329,6 +353,28 @@ int req_parse_form_body(struct req *r)
 		return req_fail(r, 415, "unsupported_media_type",
 				"请求内容类型应为表单");
 	if (parse_urlencoded(p, n, &r->form, &r->err))
+		return r->err.status;
+	return 0;
+}
+
+/* Upload bodies may be as large as the server-wide limit, which evhttp
+ * enforces; the files' own caps are attach_check()'s.  The files point
+ * into the input buffer, which lives until the reply is sent. */
+int req_parse_upload_body(struct req *r)
+{
+	char boundary[MULTIPART_MAX_BOUNDARY + 1];
+	const char *p;
+	size_t n;
+
+	if (!ctype_is(r, "multipart/form-data"))
+		return req_parse_form_body(r);
+	body_bytes(r, &p, &n);
+	if (n == 0)
+		return 0;
+	if (multipart_boundary(req_header(r, "Content-Type"), boundary,
+			       &r->err) ||
+	    multipart_parse(p, n, boundary, &r->form, &r->uploads,
+			    &r->nuploads, &r->err))
 		return r->err.status;
 	return 0;
 }

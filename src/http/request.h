@@ -13,6 +13,10 @@ int req_init(struct req *r, struct worker *w, struct evhttp_request *ev);
 void req_release(struct req *r);
 
 int req_parse_form_body(struct req *r);
+/* For RF_UPLOAD routes: a multipart/form-data body fills r->form and
+ * r->uploads (attach/attach.h, multipart_parse()); anything else is
+ * parsed as req_parse_form_body() does. */
+int req_parse_upload_body(struct req *r);
 int req_parse_json_body(struct req *r);
 /* Whether this address has exceeded the general request rate. */
 bool req_rate_limited(struct req *r);

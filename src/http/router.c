@@ -129,6 +129,8 @@ static int check_body(struct req *r)
 
 	if (rt->flags & RF_JSON_BODY)
 		return req_parse_json_body(r);
+	if (rt->flags & RF_UPLOAD)
+		return req_parse_upload_body(r);
 	if (state_changing(r->method) || (rt->flags & RF_FORM_BODY))
 		return req_parse_form_body(r);
 	return 0;
@@ -183,7 +185,7 @@ int router_dispatch(struct req *r, const struct route *routes, size_t n)
 		status = session_check_csrf(r);
 		if (status)
 			return status;
-	} else if (rt->flags & (RF_JSON_BODY | RF_FORM_BODY)) {
+	} else if (rt->flags & (RF_JSON_BODY | RF_FORM_BODY | RF_UPLOAD)) {
 		status = check_body(r);
 		if (status)
 			return status;

@@ -16,14 +16,6 @@
 
 #define NAME_MAX_CHARS 64
 
-static int db_failed(struct fz_err *err, int rc)
-{
-	if (rc == DB_EBUSY || rc == DB_EUNAVAIL)
-		return fz_fail(err, 503, "db_unavailable",
-			       "数据库暂时不可用，请稍后再试");
-	return fz_fail(err, 500, "db_error", "保存失败（数据库错误）");
-}
-
 bool account_login_valid(const char *login)
 {
 	size_t n = login ? strlen(login) : 0, i;
@@ -414,10 +406,28 @@ struct role_args {
 	bool grant;
 };
 
+/* What follows a change of a user's roles in its transaction: their
+ * sessions, which carried the old rights, end, and `action` is audited
+ * with `details` (taken). */
+static int roles_changed(struct db *db, const struct actor *who, int64_t id,
+			 const char *action, json_t *details,
+			 struct fz_err *err)
+{
+	char obj[48];
+	int rc;
+
+	if (session_kill_user(db, id) < 0) {
+		json_decref(details);
+		return db_failed(err, DB_ERR);
+	}
+	object_name(obj, sizeof(obj), "user", id);
+	rc = (int)audit_as(db, who, action, obj, "success", details);
+	return rc < 0 ? db_failed(err, rc) : 0;
+}
+
 static int role_body(struct db *db, void *arg, struct fz_err *err)
 {
 	struct role_args *a = arg;
-	char obj[48];
 	int rc;
 
 	if (a->grant)
@@ -430,14 +440,10 @@ static int role_body(struct db *db, void *arg, struct fz_err *err)
 			     "AND role = ?", "is", a->id, role_code(a->role));
 	if (rc < 0)
 		return db_failed(err, rc);
-	/* A change of rights ends the sessions that carried the old ones. */
-	if (session_kill_user(db, a->id) < 0)
-		return db_failed(err, DB_ERR);
-	object_name(obj, sizeof(obj), "user", a->id);
-	rc = (int)audit_as(db, a->who, a->grant ? "user.role_grant"
-			   : "user.role_revoke", obj, "success",
-			   json_pack("{s:s}", "role", role_code(a->role)));
-	return rc < 0 ? db_failed(err, rc) : 0;
+	return roles_changed(db, a->who, a->id,
+			     a->grant ? "user.role_grant" : "user.role_revoke",
+			     json_pack("{s:s}", "role", role_code(a->role)),
+			     err);
 }
 
 static int change_role(struct db *db, const struct actor *who, int64_t id,
@@ -475,6 +481,81 @@ int account_revoke(struct db *db, const struct actor *who, int64_t id,
 		   enum role role, struct fz_err *err)
 {
 	return change_role(db, who, id, role, false, err);
+}
+
+struct roles_args {
+	const struct actor *who;
+	int64_t id;
+	roleset want;
+};
+
+/* The roles the user holds now, read inside the transaction. */
+static int held_roles(struct db *db, int64_t id, roleset *out)
+{
+	struct db_rows *rows = db_query(db, "SELECT role FROM user_roles "
+					"WHERE user_id = ?", "i", id);
+	int rc, role;
+
+	*out = 0;
+	if (!rows)
+		return db_errcode(db);
+	while ((rc = db_next(rows)) == 1) {
+		role = role_by_code(db_text(rows, 0));
+		if (role >= 0)
+			*out |= 1u << role;
+	}
+	db_rows_free(rows);
+	return rc;
+}
+
+static int roles_body(struct db *db, void *arg, struct fz_err *err)
+{
+	struct roles_args *a = arg;
+	int64_t now = clock_now();
+	roleset held;
+	int rc = held_roles(db, a->id, &held), i;
+
+	if (rc < 0)
+		return db_failed(err, rc);
+	if (held == a->want)
+		return 0;
+	for (i = 0; rc >= 0 && i < ROLE_COUNT; i++) {
+		if ((held & ~a->want) & (1u << i))
+			rc = db_exec(db, "DELETE FROM user_roles WHERE "
+				     "user_id = ? AND role = ?", "is", a->id,
+				     role_code(i));
+		else if ((a->want & ~held) & (1u << i))
+			rc = db_exec(db, "INSERT INTO user_roles (user_id, "
+				     "role, granted_at, granted_by) VALUES "
+				     "(?, ?, ?, ?)", "isiz", a->id,
+				     role_code(i), now, a->who->id);
+	}
+	if (rc < 0)
+		return db_failed(err, rc);
+	return roles_changed(db, a->who, a->id, "user.roles",
+			     json_pack("{s:o,s:o,s:o}", "roles",
+				       roles_json(a->want), "granted",
+				       roles_json(a->want & ~held), "revoked",
+				       roles_json(held & ~a->want)), err);
+}
+
+int account_set_roles(struct db *db, const struct actor *who, int64_t id,
+		      roleset roles, struct fz_err *err)
+{
+	struct roles_args a = { who, id, roles };
+	struct user *u;
+	int rc;
+
+	if (roles & ~(roleset)((1u << ROLE_COUNT) - 1))
+		return fz_fail(err, 400, "bad_role", "角色无效");
+	rc = load_user(db, id, &u, err);
+	if (rc)
+		return rc;
+	rc = kind_fits_roles(u->kind, roles, err);
+	session_user_free(u);
+	if (rc)
+		return rc;
+	return in_tx(db, roles_body, &a, err);
 }
 
 struct kill_args {

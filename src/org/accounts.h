@@ -44,6 +44,14 @@ int account_grant(struct db *db, const struct actor *who, int64_t id,
 		  enum role role, struct fz_err *err);
 int account_revoke(struct db *db, const struct actor *who, int64_t id,
 		   enum role role, struct fz_err *err);
+/* Make the user's roles exactly `roles`, in one transaction: the whole
+ * set is checked first (it must fit the kind of account and keep the
+ * three administrator roles apart, roles_compatible()), then the rows
+ * change, the user's sessions end and one audit entry "user.roles" says
+ * which roles were granted and revoked.  Nothing is written when the
+ * set is what the user holds already. */
+int account_set_roles(struct db *db, const struct actor *who, int64_t id,
+		      roleset roles, struct fz_err *err);
 /* End every session of the user (administrator's "force logout"). */
 int account_kill_sessions(struct db *db, const struct actor *who, int64_t id,
 			  struct fz_err *err);

@@ -128,7 +128,7 @@ static void user_edit_form(struct req *r, const struct user *u,
 	     "class=\"primary\">保存</button></div></form></section>");
 }
 
-/* The roles an account of `kind` may hold, as account_grant has it:
+/* The roles an account of `kind` may hold, as account_set_roles() has it:
  * administrator roles for administrator accounts, business roles for
  * every other kind. */
 static roleset kind_roles(const char *kind)
@@ -301,24 +301,11 @@ int page_user_update(struct req *r)
 	return rc;
 }
 
-/* account_grant checks one role at a time against the roles then held,
- * and roles_apply() revokes before it grants: the whole set is checked
- * here first, so that a refused change is refused before anything is
- * written. */
+/* The last way back into user administration must not be closed by
+ * accident from inside it; account_set_roles() checks the rest. */
 static int roles_check(struct req *r, const struct user *u, roleset want,
 		       struct fz_err *err)
 {
-	const char *why;
-
-	if (!roles_compatible(want, &why))
-		return fz_fail(err, 400, "roles_conflict", "%s", why);
-	if (want & ~kind_roles(u->kind))
-		return fz_fail(err, 400, "roles_conflict", "%s",
-			       strcmp(u->kind, "admin") == 0 ?
-			       "管理员账号不能担任业务角色" :
-			       "管理员角色只能授予管理员类型的账号");
-	/* The last way back into user administration must not be closed
-	 * by accident from inside it. */
 	if (u->id == r->user->id && (u->roles & (1u << ROLE_SYSADMIN)) &&
 	    !(want & (1u << ROLE_SYSADMIN)))
 		return fz_fail(err, 400, "self",
@@ -326,29 +313,12 @@ static int roles_check(struct req *r, const struct user *u, roleset want,
 	return 0;
 }
 
-/* Revoke first, so that exchanging one administrator role for another
- * never holds both for a moment. */
-static int roles_apply(struct req *r, const struct user *u, roleset want,
-		       struct fz_err *err)
-{
-	struct org_actor who;
-	const struct actor *a = org_actor(r, &who);
-	int i;
-
-	for_each_role(i, u->roles & ~want)
-		if (account_revoke(r->db, a, u->id, i, err))
-			return FZ_ERR;
-	for_each_role(i, want & ~u->roles)
-		if (account_grant(r->db, a, u->id, i, err))
-			return FZ_ERR;
-	return 0;
-}
-
 /* POST /admin/users/{id}/roles: make the roles exactly the checked ones,
- * through account_grant/account_revoke after checking the whole set. */
+ * in one transaction (account_set_roles()). */
 int page_user_roles(struct req *r)
 {
 	struct fz_err err = { 0 };
+	struct org_actor who;
 	struct user_values v;
 	struct user *u;
 	roleset want;
@@ -360,7 +330,8 @@ int page_user_roles(struct req *r)
 		fz_fail(&err, 400, "bad_role", "所选角色无效");
 		rc = user_refused(r, u, &v, &err);
 	} else if (roles_check(r, u, want, &err) ||
-		   roles_apply(r, u, want, &err)) {
+		   account_set_roles(r->db, org_actor(r, &who), u->id, want,
+				     &err)) {
 		v.roles = want;
 		rc = user_refused(r, u, &v, &err);
 	} else {

@@ -15,7 +15,6 @@
 
 #include "auth/session.h"
 #include "core/clock.h"
-#include "core/utf8.h"
 #include "engine/clock.h"
 #include "http/form.h"
 #include "http/html.h"
@@ -24,8 +23,6 @@
 #include "http/server.h"
 #include "petition/petition.h"
 #include "store/store.h"
-
-#define REASON_MAX_CHARS 200
 
 struct view {
 	struct req *r;
@@ -53,28 +50,15 @@ static void view_release(struct view *v)
  * the reply already prepared (404 for a case they may not read). */
 static int view_load(struct req *r, struct view *v)
 {
-	struct fz_err err = { 0 };
-	int64_t id;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
 	v->r = r;
-	desk_ctx_init(r, r->db, &v->ctx);
-	if (req_path_id(r, 0, &id) < 0)
-		return req_fail(r, 404, "not_found", "该事项不存在");
-	rc = case_get(r->db, id, &v->c, &err);
-	if (rc == 0 && (!desk_procedure(v->c.procedure) ||
-			!desk_may_read(&v->ctx.e, &v->c)))
-		fz_fail(&err, 404, "not_found", "该事项不存在");
-	if (err.status)
-		return req_fail(r, err.status, err.code, "%s", err.msg);
-	rc = party_load(r->db, id, &v->row);
-	if (rc == 0)
-		rc = desk_names_load(r->db, &v->names);
-	if (rc < 0)
-		return req_db_fail(r, rc);
-	v->hidden = desk_hidden_from(&v->ctx.e, v->row.accused_dept_id);
-	return 0;
+	rc = desk_case_load(r, &v->ctx, &v->c, &v->row, &v->hidden);
+	if (rc)
+		return rc;
+	rc = desk_names_load(r->db, &v->names);
+	return rc < 0 ? req_db_fail(r, rc) : 0;
 }
 
 /* Open the petitioner for display: in full when `full`, else masked. */
@@ -171,7 +155,7 @@ static void unmask_form(struct view *v)
 	html(&r->out, "<form method=\"post\" action=\"%s\" class=\"form\">",
 	     action);
 	html_hidden(&r->out, "csrf", session_csrf(r));
-	form_text(&r->out, "reason", "查看理由", "", REASON_MAX_CHARS,
+	form_text(&r->out, "reason", "查看理由", "", UNMASK_REASON_MAX,
 		  " required", "查看完整信息将记入审计日志");
 	html(&r->out, "<div class=\"actions\"><button type=\"submit\">"
 	     "显示完整信息</button></div></form>");
@@ -683,78 +667,33 @@ out:
 	return status;
 }
 
-static json_t *shown_fields(const struct party *p)
-{
-	json_t *a = json_array();
-
-	if (*p->name)
-		json_array_append_new(a, json_string("petitioner.name"));
-	if (*p->id_number)
-		json_array_append_new(a, json_string("petitioner.id_number"));
-	if (*p->phone)
-		json_array_append_new(a, json_string("petitioner.phone"));
-	if (*p->address)
-		json_array_append_new(a, json_string("petitioner.address"));
-	return a;
-}
-
-/* The reason as given, trimmed; NULL when empty or too long. */
-static char *unmask_reason(struct req *r)
-{
-	const char *s = req_form(r, "reason");
-	size_t n;
-
-	if (!s)
-		return NULL;
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	n = strlen(s);
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		n--;
-	if (!n || utf8_chars(s, n) > REASON_MAX_CHARS)
-		return NULL;
-	return xstrndup(s, n);
-}
-
 /* POST /petitions/{id}/unmask: with a reason, show the petitioner in
  * full on this one reply and record who saw what and why. */
 int page_petition_unmask(struct req *r)
 {
+	struct fz_err err = { 0 };
 	struct view v;
-	char obj[40], *reason = NULL;
-	int64_t rc;
 	int status = view_load(r, &v);
+	int rc;
 
 	if (status)
 		goto out;
-	if (!desk_may_unmask(v.ctx.e.roles) || v.hidden || !v.row.found) {
-		status = req_fail(r, 403, "forbidden", "您没有查看完整个人信息"
-				  "的权限");
-		goto out;
-	}
-	reason = unmask_reason(r);
-	if (!reason) {
-		v.error = "请填写查看完整信息的理由（不超过 200 字）";
+	rc = party_unmask(r, &v.ctx.e, &v.c, &v.row, req_form(r, "reason"),
+			  &err);
+	if (rc < 0) {
+		status = req_db_fail(r, rc);
+	} else if (rc && err.status == 400) {
+		v.error = err.msg;
 		view_open(&v, false);
 		status = view_render(&v, 400);
-		goto out;
-	}
-	if (view_open(&v, true)) {
+	} else if (rc) {
+		status = req_fail(r, err.status, err.code, "%s", err.msg);
+	} else if (view_open(&v, true)) {
 		status = req_fail(r, 500, "pii_tamper", "个人信息无法解密");
-		goto out;
+	} else {
+		status = view_render(&v, 200);
 	}
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)v.c.id);
-	rc = audit_req_tx(r, "pii.unmask", obj, "success",
-			  json_pack("{s:s,s:s,s:o}", "number", v.c.number,
-				    "reason", reason, "fields",
-				    shown_fields(&v.shown)));
-	if (rc < 0) {
-		status = req_db_fail(r, (int)rc);
-		goto out;
-	}
-	status = view_render(&v, 200);
 out:
-	free(reason);
 	view_release(&v);
 	return status;
 }

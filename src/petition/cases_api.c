@@ -15,14 +15,11 @@
 
 #include "auth/session.h"
 #include "core/clock.h"
-#include "core/utf8.h"
 #include "engine/clock.h"
 #include "http/http.h"
 #include "http/server.h"
 #include "petition/petition.h"
 #include "store/store.h"
-
-#define REASON_MAX_CHARS 200
 
 static json_t *id_or_null(int64_t id)
 {
@@ -75,29 +72,6 @@ static json_t *summary_json(struct db *db, const struct desk_row *x)
 			 "due", due_json(db, x->id, w, x->final));
 }
 
-/* A case_info seen as a list row (borrowed strings). */
-static void as_row(const struct case_info *c, struct desk_row *x)
-{
-	memset(x, 0, sizeof(*x));
-	x->id = c->id;
-	x->procedure = c->procedure;
-	x->version = c->version;
-	x->number = c->number;
-	x->state = c->state;
-	x->final = c->final;
-	x->title = c->title;
-	x->channel = c->channel;
-	x->category = c->category;
-	x->dept_id = c->dept_id;
-	x->origin_dept_id = c->origin_dept_id;
-	x->assignee_id = c->assignee_id;
-	x->merged_into = c->merged_into;
-	x->created_at = c->created_at;
-	x->updated_at = c->updated_at;
-	x->closed_at = c->closed_at;
-	x->wf = c->wf;
-}
-
 /* ---- GET /api/v1/cases ---- */
 
 /* GET /api/v1/cases: {"cases":[...],"page","page_size","total"} for
@@ -145,25 +119,8 @@ static void api_view_release(struct api_view *v)
 /* The case of path parameter 0, if this caller may read it. */
 static int api_view_load(struct req *r, struct api_view *v)
 {
-	struct fz_err err = { 0 };
-	int64_t id;
-	int rc;
-
 	memset(v, 0, sizeof(*v));
-	desk_ctx_init(r, r->db, &v->ctx);
-	if (req_path_id(r, 0, &id) < 0)
-		return req_fail(r, 404, "not_found", "该事项不存在");
-	rc = case_get(r->db, id, &v->c, &err);
-	if (rc == 0 && (!desk_procedure(v->c.procedure) ||
-			!desk_may_read(&v->ctx.e, &v->c)))
-		fz_fail(&err, 404, "not_found", "该事项不存在");
-	if (err.status)
-		return req_fail(r, err.status, err.code, "%s", err.msg);
-	rc = party_load(r->db, id, &v->row);
-	if (rc < 0)
-		return req_db_fail(r, rc);
-	v->hidden = desk_hidden_from(&v->ctx.e, v->row.accused_dept_id);
-	return 0;
+	return desk_case_load(r, &v->ctx, &v->c, &v->row, &v->hidden);
 }
 
 static json_t *fields_json(const struct api_view *v, json_t *fields)
@@ -288,7 +245,7 @@ static json_t *detail_json(struct req *r, const struct api_view *v,
 	struct desk_row x;
 	json_t *o;
 
-	as_row(&v->c, &x);
+	desk_row_of(&v->c, &x);
 	o = summary_json(r->db, &x);
 	json_object_set_new(o, "fields", fields_json(v, v->c.fields));
 	json_object_set_new(o, "petitioner", party_json(r, v, full));
@@ -304,42 +261,19 @@ static json_t *detail_json(struct req *r, const struct api_view *v,
 	return o;
 }
 
-static json_t *unmasked_names(const struct party_row *row)
-{
-	json_t *a = json_array();
-
-	if (*row->name)
-		json_array_append_new(a, json_string("petitioner.name"));
-	if (*row->id_number)
-		json_array_append_new(a, json_string("petitioner.id_number"));
-	if (*row->phone)
-		json_array_append_new(a, json_string("petitioner.phone"));
-	if (*row->address)
-		json_array_append_new(a, json_string("petitioner.address"));
-	return a;
-}
-
 /* ?unmask=1: allowed, with a reason, and recorded before anything is
  * shown.  0, or the status of the refusal. */
 static int api_unmask(struct req *r, const struct api_view *v)
 {
-	const char *reason = req_query(r, "reason");
-	char obj[40];
-	int64_t rc;
+	struct fz_err err = { 0 };
+	int rc = party_unmask(r, &v->ctx.e, &v->c, &v->row,
+			      req_query(r, "reason"), &err);
 
-	if (!desk_may_unmask(v->ctx.e.roles) || v->hidden)
-		return req_fail(r, 403, "forbidden", "您没有查看完整个人信息"
-				"的权限");
-	if (!reason || !*reason ||
-	    utf8_chars(reason, strlen(reason)) > REASON_MAX_CHARS)
-		return req_fail(r, 400, "reason_required", "查看完整个人信息须"
-				"说明理由（reason，不超过 200 字）");
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)v->c.id);
-	rc = audit_req_tx(r, "pii.unmask", obj, "success",
-			  json_pack("{s:s,s:s,s:o}", "number", v->c.number,
-				    "reason", reason, "fields",
-				    unmasked_names(&v->row)));
-	return rc < 0 ? req_db_fail(r, (int)rc) : 0;
+	if (rc < 0)
+		return req_db_fail(r, rc);
+	if (rc)
+		return req_fail(r, err.status, err.code, "%s", err.msg);
+	return 0;
 }
 
 /* GET /api/v1/cases/{id}: the case with its fields, petitioner (masked;
@@ -440,7 +374,7 @@ static int create_done(struct req *r, struct intake *in, int rc)
 	if (case_get(r->db, in->id, &v.c, &in->err))
 		return req_json(r, 201, json_pack("{s:I}", "id",
 						  (json_int_t)in->id));
-	as_row(&v.c, &x);
+	desk_row_of(&v.c, &x);
 	o = summary_json(r->db, &x);
 	case_info_release(&v.c);
 	snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", (long long)in->id);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attach/attach.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -154,8 +155,30 @@ void desk_field_input(struct buf *b, const struct wf_field *f, bool required,
 		     "id=\"%s-hint\">填写事项编号，如新高信〔2026〕0001号</p>",
 		     id, f->name, value, id, req, id);
 		break;
+	case WF_FILE:
+		/* A file input cannot keep its choice when a refused form
+		 * comes back: the hint says so. */
+		html(b, "<input id=\"%s\" name=\"%s\" type=\"file\" "
+		     "multiple accept=\"%s\" aria-describedby=\"%s-hint\"%r>"
+		     "<p class=\"muted\" id=\"%s-hint\">%s；最多 %I 个文件。"
+		     "表单退回时需重新选择文件。</p>", id, f->name,
+		     attach_accept(), id, req, id, attach_hint(), f->max);
+		break;
 	}
 	html(b, "</div>");
+}
+
+bool desk_action_has_files(const struct wf_action *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrequired; i++)
+		if (a->required[i]->type == WF_FILE)
+			return true;
+	for (i = 0; i < a->noptional; i++)
+		if (a->optional[i]->type == WF_FILE)
+			return true;
+	return false;
 }
 
 void desk_action_fields(struct buf *b, const struct wf_action *a,
@@ -205,6 +228,8 @@ static void put_field(struct req *r, const struct wf_field *f, json_t *out)
 {
 	const char *s;
 
+	if (f->type == WF_FILE)
+		return;         /* the uploads: desk_store_uploads() */
 	if (f->type == WF_DEPT && f->multiple) {
 		json_t *a = all_values(r, f->name);
 

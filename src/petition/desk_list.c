@@ -1,12 +1,12 @@
 /* desk_list.c: the filtered, paged list of the desk's cases
  *
- * One query behind the list page and GET /api/v1/cases.  The SQL text is
- * fixed; each filter is a pair of parameters ("? = '' OR column = ?"), so
- * no statement is ever assembled from input.  A user who does not read
- * every case of the desk is confined to the cases their department
- * registered or handles, those assigned to them, those they acted on,
- * and, for legal advisers, those waiting for a legal opinion (the state
- * "legal_review" of the petition procedure).
+ * One list behind the list page and GET /api/v1/cases, read through the
+ * engine's case_list().  A user who does not read every case of the desk
+ * is confined to the cases their department registered, handles or
+ * co-handles, those assigned to them, those they acted on, and, for
+ * legal advisers, those waiting for a legal opinion (the state
+ * "legal_review" of the petition procedure): what desk_may_read() lets
+ * them open.
  */
 #include "petition/petition.h"
 
@@ -16,22 +16,6 @@
 #include "auth/session.h"
 #include "http/http.h"
 #include "store/store.h"
-
-/* The conditions of both the page query and its count. */
-#define LIST_WHERE \
-	" FROM cases WHERE proc IN ('petition', 'hotline')" \
-	" AND (? = '' OR proc = ?) AND (? = '' OR channel = ?)" \
-	" AND (? = '' OR state = ?) AND (? = 0 OR year = ?)" \
-	" AND (? = 0 OR dept_id = ? OR origin_dept_id = ? OR assignee_id = ?" \
-	"  OR id IN (SELECT case_id FROM case_events WHERE actor_id = ?)" \
-	"  OR (? = 1 AND state = 'legal_review'))" \
-	" AND (? = 0 OR is_final = 0)"
-#define LIST_FMT "ssssssiiiiiiiii"
-#define LIST_ARGS(f) \
-	(f)->procedure, (f)->procedure, (f)->channel, (f)->channel, \
-	(f)->state, (f)->state, (f)->year, (f)->year, (f)->scope, \
-	(f)->scope_dept, (f)->scope_dept, (f)->scope_user, (f)->scope_user, \
-	(int64_t)(f)->scope_legal, (int64_t)(f)->open
 
 static int64_t query_int(struct req *r, const char *key, int64_t min,
 			 int64_t max, int64_t dflt)
@@ -81,18 +65,7 @@ void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f)
 		f->scope_legal = (u->roles &
 				  ((roleset)1 << ROLE_LEGAL_ADVISER)) != 0;
 		f->dept = 0;
-	} else if (f->dept) {
-		f->scope = 1;
-		f->scope_dept = f->dept;
-		f->scope_user = -1;
 	}
-}
-
-static char *col_dup(struct db_rows *rows, int col)
-{
-	const char *s = db_text(rows, col);
-
-	return xstrdup(s ? s : "");
 }
 
 void desk_list_release(struct desk_list *l)
@@ -111,50 +84,70 @@ void desk_list_release(struct desk_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static void read_row(struct db_rows *rows, struct desk_row *x)
+void desk_row_of(const struct case_info *c, struct desk_row *x)
 {
-	x->id = db_int(rows, 0);
-	x->procedure = col_dup(rows, 1);
-	x->version = (int)db_int(rows, 2);
-	x->number = col_dup(rows, 3);
-	x->state = col_dup(rows, 4);
-	x->final = db_int(rows, 5) != 0;
-	x->title = col_dup(rows, 6);
-	x->channel = col_dup(rows, 7);
-	x->category = col_dup(rows, 8);
-	x->dept_id = db_int(rows, 9);
-	x->origin_dept_id = db_int(rows, 10);
-	x->assignee_id = db_int(rows, 11);
-	x->merged_into = db_int(rows, 12);
-	x->created_at = db_int(rows, 13);
-	x->updated_at = db_int(rows, 14);
-	x->closed_at = db_int(rows, 15);
-	x->wf = workflow_find(x->procedure, x->version);
+	memset(x, 0, sizeof(*x));
+	x->id = c->id;
+	x->procedure = c->procedure;
+	x->version = c->version;
+	x->number = c->number;
+	x->state = c->state;
+	x->final = c->final;
+	x->title = c->title;
+	x->channel = c->channel;
+	x->category = c->category;
+	x->dept_id = c->dept_id;
+	x->origin_dept_id = c->origin_dept_id;
+	x->assignee_id = c->assignee_id;
+	x->merged_into = c->merged_into;
+	x->created_at = c->created_at;
+	x->updated_at = c->updated_at;
+	x->closed_at = c->closed_at;
+	x->wf = c->wf;
+}
+
+/* A row of the page, its strings its own. */
+static int add_row(const struct case_info *c, void *arg)
+{
+	struct desk_list *l = arg;
+	struct desk_row *x;
+
+	if (l->n == DESK_PAGE_SIZE)
+		return 0;
+	x = &l->v[l->n++];
+	desk_row_of(c, x);
+	x->procedure = xstrdup(c->procedure);
+	x->number = xstrdup(c->number);
+	x->state = xstrdup(c->state);
+	x->title = xstrdup(c->title);
+	x->channel = xstrdup(c->channel);
+	x->category = xstrdup(c->category);
+	return 0;
 }
 
 int desk_list_load(struct db *db, const struct desk_filter *f,
 		   struct desk_list *l)
 {
-	struct db_rows *rows;
+	struct case_filter cf = {
+		.procedure = f->procedure,
+		.procedures = { "petition", "hotline" },
+		.year = (int)f->year,
+		.channel = f->channel,
+		.dept_id = f->dept,
+		.state = f->state,
+		.open_only = f->open,
+		.reach = f->scope != 0,
+		.reach_dept = f->scope_dept,
+		.reach_user = f->scope_user,
+		.reach_state = f->scope_legal ? "legal_review" : NULL,
+		.limit = DESK_PAGE_SIZE,
+		.offset = (int)((f->page - 1) * DESK_PAGE_SIZE),
+		.total = &l->total,
+	};
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = db_scalar_int(db, &l->total, "SELECT COUNT(*)" LIST_WHERE,
-			   LIST_FMT, LIST_ARGS(f));
-	if (rc < 0)
-		return rc;
-	rows = db_query(db, "SELECT id, proc, version, number, state, "
-			"is_final, title, channel, category, dept_id, "
-			"origin_dept_id, assignee_id, merged_into, created_at, "
-			"updated_at, closed_at" LIST_WHERE " ORDER BY id DESC "
-			"LIMIT ? OFFSET ?", LIST_FMT "ii", LIST_ARGS(f),
-			(int64_t)DESK_PAGE_SIZE,
-			(f->page - 1) * DESK_PAGE_SIZE);
-	if (!rows)
-		return db_errcode(db);
 	l->v = xcalloc(DESK_PAGE_SIZE, sizeof(*l->v));
-	while (l->n < DESK_PAGE_SIZE && (rc = db_next(rows)) == 1)
-		read_row(rows, &l->v[l->n++]);
-	db_rows_free(rows);
+	rc = case_list(db, &cf, add_row, l);
 	return rc < 0 ? rc : 0;
 }

@@ -163,6 +163,7 @@ static const char *type_name(enum wf_type t)
 	case WF_DEPT: return "dept";
 	case WF_USER: return "user";
 	case WF_CASE: return "case";
+	case WF_FILE: return "file";
 	}
 	return "text";
 }
@@ -212,6 +213,9 @@ static json_t *fields_json(const struct workflow *w)
 					    json_integer(f->max));
 		if (f->type == WF_DEPT && f->multiple)
 			json_object_set_new(x, "multiple", json_true());
+		if (f->type == WF_FILE)
+			json_object_set_new(x, "max_files",
+					    json_integer(f->max));
 		json_object_set_new(o, f->name, x);
 	}
 	return o;

@@ -3,6 +3,9 @@
  * Values are checked and normalised before sealing, so one number always
  * has one blind index however it was typed.  Clear text lives only in
  * memory the caller wipes (party_release() cleanses before freeing).
+ * The case page and the API share the loading of a case with its row
+ * (desk_case_load()), the step that shows a person in full
+ * (party_unmask()), and the inputs that take a person in.
  */
 #include "petition/petition.h"
 
@@ -12,6 +15,8 @@
 
 #include "core/utf8.h"
 #include "crypto/crypto.h"
+#include "http/form.h"
+#include "http/http.h"
 #include "pii/pii.h"
 #include "store/store.h"
 
@@ -261,6 +266,141 @@ void party_masked(const struct party *p, struct party *out)
 	pii_mask_address(p->address, &b);
 	out->address = xstrdup(buf_cstr(&b));
 	buf_release(&b);
+}
+
+/* ---- a case as its reader sees it ---- */
+
+int desk_case_load(struct req *r, struct desk_ctx *ctx, struct case_info *c,
+		   struct party_row *row, bool *hidden)
+{
+	struct fz_err err = { 0 };
+	int64_t id;
+	int rc;
+
+	desk_ctx_init(r, r->db, ctx);
+	if (req_path_id(r, 0, &id) < 0)
+		return req_fail(r, 404, "not_found", "该事项不存在");
+	rc = case_get(r->db, id, c, &err);
+	if (rc == 0 && (!desk_procedure(c->procedure) ||
+			!desk_may_read(&ctx->e, c)))
+		fz_fail(&err, 404, "not_found", "该事项不存在");
+	if (err.status)
+		return req_fail(r, err.status, err.code, "%s", err.msg);
+	rc = party_load(r->db, id, row);
+	if (rc < 0)
+		return req_db_fail(r, rc);
+	*hidden = desk_hidden_from(&ctx->e, row->accused_dept_id);
+	return 0;
+}
+
+/* ---- unmasking ---- */
+
+/* The petitioner's fields that hold a value, as the audit names them
+ * (a sealed value is "" exactly when the clear one is). */
+static json_t *unmasked_fields(const struct party_row *row)
+{
+	json_t *a = json_array();
+
+	if (*row->name)
+		json_array_append_new(a, json_string("petitioner.name"));
+	if (*row->id_number)
+		json_array_append_new(a, json_string("petitioner.id_number"));
+	if (*row->phone)
+		json_array_append_new(a, json_string("petitioner.phone"));
+	if (*row->address)
+		json_array_append_new(a, json_string("petitioner.address"));
+	return a;
+}
+
+int party_unmask(struct req *r, const struct engine_ctx *ctx,
+		 const struct case_info *c, const struct party_row *row,
+		 const char *reason, struct fz_err *err)
+{
+	char obj[40], *why;
+	int64_t rc;
+
+	if (!desk_may_unmask(ctx->roles) || !row->found ||
+	    desk_hidden_from(ctx, row->accused_dept_id)) {
+		fz_fail(err, 403, "forbidden", "您没有查看完整个人信息的权限");
+		return 1;
+	}
+	why = xstrdup(reason ? reason : "");
+	trim(&why);
+	if (!*why || utf8_chars(why, strlen(why)) > UNMASK_REASON_MAX) {
+		free(why);
+		fz_fail(err, 400, "reason_required", "查看完整个人信息须说明"
+			"理由（不超过 %d 字）", UNMASK_REASON_MAX);
+		return 1;
+	}
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)c->id);
+	rc = audit_req_tx(r, "pii.unmask", obj, "success",
+			  json_pack("{s:s,s:s,s:o}", "number", c->number,
+				    "reason", why, "fields",
+				    unmasked_fields(row)));
+	free(why);
+	return rc < 0 ? (int)rc : 0;
+}
+
+/* ---- the form ---- */
+
+enum { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS, NINPUTS };
+
+/* One input as each kind of form shows it (indexed by enum party_form). */
+static const struct {
+	const char *name;
+	int max;
+	const char *label[2], *attrs[2], *hint[2];
+} inputs[NINPUTS] = {
+	[IN_NAME] = { "p_name", NAME_MAX_CHARS, { "姓名", "姓名" },
+		{ " autocomplete=\"off\"", " required autocomplete=\"name\"" },
+		{ NULL, NULL } },
+	[IN_ID_NUMBER] = { "p_id_number", 24,
+		{ "公民身份号码", "公民身份号码（选填）" },
+		{ " autocomplete=\"off\" inputmode=\"text\"",
+		  " autocomplete=\"off\"" }, { NULL, NULL } },
+	[IN_PHONE] = { "p_phone", 24, { "联系电话", "联系电话" },
+		{ " autocomplete=\"off\" inputmode=\"tel\"",
+		  " required autocomplete=\"tel\" inputmode=\"tel\"" },
+		{ "联系电话和通讯地址至少填写一项，以便答复",
+		  "手机号码或带区号的固定电话，查询时需要后四位" } },
+	[IN_ADDRESS] = { "p_address", ADDRESS_MAX_CHARS,
+		{ "通讯地址", "通讯地址（选填）" },
+		{ " autocomplete=\"off\"",
+		  " autocomplete=\"street-address\"" }, { NULL, NULL } },
+};
+
+/* A citizen is asked for the phone first: the query needs it. */
+static const int input_order[2][NINPUTS] = {
+	[PARTY_FORM_STAFF] = { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS },
+	[PARTY_FORM_ONLINE] = { IN_NAME, IN_PHONE, IN_ID_NUMBER, IN_ADDRESS },
+};
+
+static const char *posted(struct req *r, const char *key)
+{
+	const char *s = r->method == HM_POST ? req_form(r, key) : NULL;
+
+	return s ? s : "";
+}
+
+void party_inputs(struct buf *b, struct req *r, enum party_form kind)
+{
+	int i;
+
+	for (i = 0; i < NINPUTS; i++) {
+		int k = input_order[kind][i];
+
+		form_text(b, inputs[k].name, inputs[k].label[kind],
+			  posted(r, inputs[k].name), inputs[k].max,
+			  inputs[k].attrs[kind], inputs[k].hint[kind]);
+	}
+}
+
+void party_from_form(struct req *r, struct party *p)
+{
+	p->name = xstrdup(posted(r, inputs[IN_NAME].name));
+	p->id_number = xstrdup(posted(r, inputs[IN_ID_NUMBER].name));
+	p->phone = xstrdup(posted(r, inputs[IN_PHONE].name));
+	p->address = xstrdup(posted(r, inputs[IN_ADDRESS].name));
 }
 
 /* ---- query codes ---- */

@@ -13,14 +13,15 @@
  *  - for cases submitted online, the SM3 hash and a blind index of the
  *    query code, and the citizen's rating of the reply.
  *
- * Files: ctx.c (engine contexts, who may read), party.c (the table),
- * intake.c (opening a case with its petitioner), desk_util.c (labels,
- * names, badges), desk_form.c (forms drawn from a definition),
- * desk_list.c (the filtered list), desk_pages.c (the list page and the
- * home page's tasks), register_page.c (registration), case_page.c (one
- * case, its actions, unmasking), public_pages.c (online submission and
- * query), cases_api.c (JSON), openapi.c (its description), schema_sql.c
- * (the table's migration).
+ * Files: ctx.c (engine contexts, who may read), party.c (the table, a
+ * case with its petitioner for its reader, unmasking, the petitioner's
+ * inputs), intake.c (opening a case with its petitioner), desk_util.c
+ * (labels, names, badges), desk_form.c (forms drawn from a definition),
+ * desk_list.c (the filtered list, through case_list()), desk_pages.c
+ * (the list page and the home page's tasks), register_page.c
+ * (registration), case_page.c (one case, its actions), public_pages.c
+ * (online submission and query), cases_api.c (JSON), openapi.c (its
+ * description), schema_sql.c (the table's migration).
  */
 #ifndef FZ_PETITION_H
 #define FZ_PETITION_H
@@ -42,6 +43,7 @@ struct req;
 
 #define DESK_PAGE_SIZE 50           /* cases on a page of a list */
 #define QUERY_CODE_LEN 12           /* characters of a query code */
+#define UNMASK_REASON_MAX 200       /* characters of a reason to unmask */
 
 /* ---- ctx.c: who acts ---- */
 
@@ -126,6 +128,42 @@ int party_open(const struct keyring *kr, const struct party_row *p,
 /* The masked forms, as pii_mask_*() render them. */
 void party_masked(const struct party *p, struct party *out);
 
+/* The case of path parameter 0 and its `petitioner` row, when the user
+ * of `r` may read it (desk_may_read()), with their context in `ctx` and
+ * in `hidden` whether it accuses their department (desk_hidden_from()).
+ * 0, or the status of the reply already prepared: 404 for a case they
+ * may not read, whatever its id (AC-02).  The caller releases `c` and
+ * `row` (zeroed beforehand) either way. */
+int desk_case_load(struct req *r, struct desk_ctx *ctx, struct case_info *c,
+		   struct party_row *row, bool *hidden);
+
+/*
+ * The unmask step of the case page and the API (PI-02, AC-03): the
+ * actor's roles must allow it (desk_may_unmask()), the case must have a
+ * petitioner who is not hidden from the actor (desk_hidden_from(),
+ * PI-06), and `reason`, trimmed, must be 1 to UNMASK_REASON_MAX
+ * characters.  Then the view is audited ("pii.unmask" on "case:<id>"
+ * with the case number, the reason and the fields that hold a value) in
+ * a transaction of its own, before anything is shown.  0; 1 with `err`
+ * set to the refusal (403 "forbidden", 400 "reason_required"); or a
+ * DB_E* code.
+ */
+int party_unmask(struct req *r, const struct engine_ctx *ctx,
+		 const struct case_info *c, const struct party_row *row,
+		 const char *reason, struct fz_err *err);
+
+/* Which form the petitioner's inputs are part of. */
+enum party_form {
+	PARTY_FORM_STAFF,           /* staff register a case: all optional */
+	PARTY_FORM_ONLINE,          /* the citizen's own: name, phone needed */
+};
+
+/* The petitioner's inputs (p_name, p_id_number, p_phone, p_address) of
+ * form `kind`, showing the values posted in `r`, if any. */
+void party_inputs(struct buf *b, struct req *r, enum party_form kind);
+/* The petitioner as posted in those inputs ("" for each one missing). */
+void party_from_form(struct req *r, struct party *p);
+
 /* A fresh query code of QUERY_CODE_LEN characters from an alphabet
  * without look-alikes (no 0 O 1 I L), its SM3 hash and its blind index. */
 int query_code_new(const struct keyring *kr, char code[QUERY_CODE_LEN + 1],
@@ -184,7 +222,8 @@ struct desk_filter {
 	const char *procedure, *channel, *state;   /* "" for any */
 	int64_t year, dept, page;
 	bool open;                  /* only cases not in a final state */
-	/* the part of the desk the user may see (desk_may_read()) */
+	/* the part of the desk the user may see (desk_may_read()), as
+	 * struct case_filter's reach confines it (-1: nobody) */
 	int64_t scope, scope_dept, scope_user;
 	bool scope_legal;           /* cases waiting for a legal opinion */
 };
@@ -212,6 +251,8 @@ void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f);
 int desk_list_load(struct db *db, const struct desk_filter *f,
 		   struct desk_list *l);
 void desk_list_release(struct desk_list *l);
+/* A case as a row of the list, its strings borrowed from `c`. */
+void desk_row_of(const struct case_info *c, struct desk_row *x);
 
 /* ---- desk_form.c: forms drawn from the definition ---- */
 
@@ -227,6 +268,8 @@ void desk_field_input(struct buf *b, const struct wf_field *f, bool required,
 void desk_action_fields(struct buf *b, const struct wf_action *a,
 			const char *prefix, json_t *values,
 			const struct desk_names *names);
+/* Whether a field of the action, required or optional, takes files. */
+bool desk_action_has_files(const struct wf_action *a);
 /* The action's fields from the submitted form, as a new JSON object of
  * strings (a list for a multiple department field; a case number is
  * turned into the case's id). */

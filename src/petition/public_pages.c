@@ -44,6 +44,18 @@ static const struct wf_field *request_types(void)
 	return h ? wf_field(h, "request_type") : NULL;
 }
 
+/* Close a form with its submit button and a link beside it, then the
+ * page; returns `status`. */
+static int form_end(struct req *r, const char *button, const char *href,
+		    const char *link, int status)
+{
+	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
+	     "class=\"primary\">%s</button><a href=\"%s\">%s</a></div>"
+	     "</form>", button, href, link);
+	page_end(r);
+	return status;
+}
+
 /* ---- the submission form ---- */
 
 static void kind_radio(struct buf *b, const char *value, const char *label,
@@ -97,24 +109,10 @@ static int render_new(struct req *r, const char *error, int status)
 	     "<p class=\"muted\" id=\"content-hint\">请写明请求、事实和理由。</p></div>",
 	     CONTENT_MAX_CHARS, post ? form_str(r, "content") : "");
 	html(b, "<fieldset><legend>您的信息</legend>");
-	form_text(b, "p_name", "姓名", post ? form_str(r, "p_name") : "", 50,
-		  " required autocomplete=\"name\"", NULL);
-	form_text(b, "p_phone", "联系电话", post ? form_str(r, "p_phone") : "",
-		  24, " required autocomplete=\"tel\" inputmode=\"tel\"",
-		  "手机号码或带区号的固定电话，查询时需要后四位");
-	form_text(b, "p_id_number", "公民身份号码（选填）",
-		  post ? form_str(r, "p_id_number") : "", 24,
-		  " autocomplete=\"off\"", NULL);
-	form_text(b, "p_address", "通讯地址（选填）",
-		  post ? form_str(r, "p_address") : "", 200,
-		  " autocomplete=\"street-address\"", NULL);
+	party_inputs(b, r, PARTY_FORM_ONLINE);
 	html(b, "</fieldset><p class=\"muted\">您的个人信息仅用于办理本事项，"
-	     "加密保存，工作人员页面上只显示遮蔽后的内容。</p>"
-	     "<div class=\"actions\"><button type=\"submit\" class=\"primary\">"
-	     "提交</button><a href=\"/petition/query\">查询办理进度</a></div>"
-	     "</form>");
-	page_end(r);
-	return status;
+	     "加密保存，工作人员页面上只显示遮蔽后的内容。</p>");
+	return form_end(r, "提交", "/petition/query", "查询办理进度", status);
 }
 
 /* GET /petition/new: the online form. */
@@ -203,10 +201,7 @@ static int submit_check(struct req *r, bool *hotline, struct party *p,
 	if (check_text(r, "title", "标题", TITLE_MAX_CHARS, err) ||
 	    check_text(r, "content", "内容", CONTENT_MAX_CHARS, err))
 		return FZ_ERR;
-	p->name = xstrdup(form_str(r, "p_name"));
-	p->id_number = xstrdup(form_str(r, "p_id_number"));
-	p->phone = xstrdup(form_str(r, "p_phone"));
-	p->address = xstrdup(form_str(r, "p_address"));
+	party_from_form(r, p);
 	if (party_check(p, true, err))
 		return FZ_ERR;
 	if (!*p->phone)
@@ -283,11 +278,7 @@ static int render_query(struct req *r, const char *error, int status)
 	page_begin(r, "查询办理进度");
 	form_begin(r, "/petition/query", error);
 	query_fields(&r->out, r);
-	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
-	     "class=\"primary\">查询</button><a href=\"/petition/new\">"
-	     "我要提交</a></div></form>");
-	page_end(r);
-	return status;
+	return form_end(r, "查询", "/petition/new", "我要提交", status);
 }
 
 /* GET /petition/query: the look-up form. */

@@ -58,20 +58,10 @@ static void accused_select(struct buf *b, const struct desk_names *names,
 	     "事项须填写：该单位的人员将看不到事项内容和信访人信息。</p></div>");
 }
 
-static void party_fields(struct buf *b, struct req *r, bool post)
+static void party_fields(struct buf *b, struct req *r)
 {
 	html(b, "<fieldset><legend>信访人（诉求人）</legend>");
-	form_text(b, "p_name", "姓名", post ? form_str(r, "p_name") : "", 50,
-		  " autocomplete=\"off\"", NULL);
-	form_text(b, "p_id_number", "公民身份号码",
-		  post ? form_str(r, "p_id_number") : "", 24,
-		  " autocomplete=\"off\" inputmode=\"text\"", NULL);
-	form_text(b, "p_phone", "联系电话", post ? form_str(r, "p_phone") : "",
-		  24, " autocomplete=\"off\" inputmode=\"tel\"",
-		  "联系电话和通讯地址至少填写一项，以便答复");
-	form_text(b, "p_address", "通讯地址",
-		  post ? form_str(r, "p_address") : "", 200,
-		  " autocomplete=\"off\"", NULL);
+	party_inputs(b, r, PARTY_FORM_STAFF);
 	html(b, "<p class=\"muted\">个人信息加密保存，页面上只显示遮蔽后的"
 	     "内容。</p></fieldset>");
 }
@@ -96,7 +86,7 @@ static int render_form(struct req *r, const struct workflow *w,
 	html(&r->out, "<fieldset><legend>事项</legend>");
 	desk_action_fields(&r->out, w->create, "", values, &names);
 	html(&r->out, "</fieldset>");
-	party_fields(&r->out, r, r->method == HM_POST);
+	party_fields(&r->out, r);
 	accused_select(&r->out, &names, accused);
 	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
 	     "class=\"primary\">登记</button><a href=\"/petitions\">取消</a>"
@@ -168,14 +158,6 @@ static int parse_accused(struct req *r, int64_t *out)
 			  "id = ?", "i", *out) < 0 || !n)
 		return FZ_ERR;
 	return 0;
-}
-
-static void party_from_form(struct req *r, struct party *p)
-{
-	p->name = xstrdup(form_str(r, "p_name"));
-	p->id_number = xstrdup(form_str(r, "p_id_number"));
-	p->phone = xstrdup(form_str(r, "p_phone"));
-	p->address = xstrdup(form_str(r, "p_address"));
 }
 
 static char *title_of(json_t *fields)

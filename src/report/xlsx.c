@@ -76,17 +76,23 @@ lxw_format *xlsx_format(struct xlsx *x)
 	return f;
 }
 
-void xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
-	       lxw_col_t col, const char *s, lxw_format *fmt)
+/* A string cell of `s`, its control characters escaped (`escape`) or
+ * left as they are; cut at a character boundary (and saying so) when
+ * Excel could not hold it. */
+static void put_string(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+		       lxw_col_t col, const char *s, lxw_format *fmt,
+		       bool escape)
 {
 	struct buf b = BUF_INIT;
 	size_t n = CELL_MAX;
 
 	if (!ws || !s || !*s)
 		return;
-	text_sanitize_log(&b, s, strlen(s));
+	if (escape)
+		text_sanitize_log(&b, s, strlen(s));
+	else
+		buf_puts(&b, s);
 	if (b.len > CELL_MAX) {
-		/* Cut at a character boundary and say so. */
 		while (n && ((unsigned char)b.data[n] & 0xC0) == 0x80)
 			n--;
 		b.len = n;
@@ -96,6 +102,18 @@ void xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
 	xlsx_check(x, worksheet_write_string(ws, row, col, buf_cstr(&b),
 					     fmt));
 	buf_release(&b);
+}
+
+void xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+	       lxw_col_t col, const char *s, lxw_format *fmt)
+{
+	put_string(x, ws, row, col, s, fmt, true);
+}
+
+void xlsx_escaped(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+		  lxw_col_t col, const char *s, lxw_format *fmt)
+{
+	put_string(x, ws, row, col, s, fmt, false);
 }
 
 void xlsx_number(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,

@@ -38,6 +38,10 @@ lxw_format *xlsx_format(struct xlsx *x);
 /* A string cell (nothing for NULL or ""), cut to Excel's cell limit. */
 void xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
 	       lxw_col_t col, const char *s, lxw_format *fmt);
+/* The same for text whose control characters are escaped already (JSON
+ * as jansson writes it), which escaping again would garble. */
+void xlsx_escaped(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
+		  lxw_col_t col, const char *s, lxw_format *fmt);
 void xlsx_number(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row,
 		 lxw_col_t col, double v, lxw_format *fmt);
 /* Record the result of any other libxlsxwriter call. */

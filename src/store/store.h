@@ -87,6 +87,13 @@ void db_rows_free(struct db_rows *r);
 /* The code of the last failure on this connection. */
 int db_errcode(const struct db *db);
 
+/* Fill `err` for a failed call that returned `rc` (a DB_E* code), in
+ * words for the user: 503 "db_unavailable" when the database is busy or
+ * gone (worth a retry), else 500 "db_error".  Returns FZ_ERR, for
+ * services that report failures through a struct fz_err (core/util.h). */
+struct fz_err;
+int db_failed(struct fz_err *err, int rc);
+
 /* Convenience: the first column of the first row as an integer.  Returns
  * 0 and sets *out, 1 when there was no row, or a DB_E* code. */
 int db_scalar_int(struct db *db, int64_t *out, const char *sql,

@@ -103,6 +103,40 @@ describe(`access control (${backend})`, () => {
 		assert.equal(list.users.length, 0, 'nothing was created');
 	});
 
+	it('AC-04 a change of roles is checked whole and written once',
+	async () => {
+		const a = clients.sysadmin;
+		await a.get('/');
+		const made = await a.post('/api/v1/users', { login: 'role.swap',
+			display_name: '换岗', kind: 'staff', roles: ['clerk'] },
+			{ json: true, headers: { 'x-csrf-token': a.csrf() } });
+		assert.equal(made.status, 201, made.bodyText);
+		const { id } = await made.json();
+		const roles = async (want) => {
+			await a.get(`/admin/users/${id}`);
+			return a.post(`/admin/users/${id}/roles`,
+				{ csrf: a.csrf(), role: want });
+		};
+		let r = await roles(['dept_head', 'legal_adviser']);
+		assert.equal(r.status, 303, r.bodyText.slice(0, 300));
+		// refused as a whole: an administrator role on a staff account
+		r = await roles(['clerk', 'secadmin']);
+		assert.equal(r.status, 400);
+		// unchanged: nothing written
+		r = await roles(['legal_adviser', 'dept_head']);
+		assert.equal(r.status, 303);
+		const list = await (await a.get('/api/v1/users?q=role.swap')).json();
+		assert.deepEqual(list.users[0].roles, ['dept_head', 'legal_adviser']);
+		const e = (await (await clients.auditadmin.get(
+			`/api/v1/audit?object=user:${id}`)).json()).entries
+			.filter((x) => x.object === `user:${id}` &&
+				x.action.startsWith('user.role'));
+		assert.equal(e.length, 1, JSON.stringify(e));
+		assert.equal(e[0].action, 'user.roles');
+		assert.deepEqual(e[0].details.granted, ['dept_head', 'legal_adviser']);
+		assert.deepEqual(e[0].details.revoked, ['clerk']);
+	});
+
 	it('AC-05 only the security administrator changes policy, audited',
 	async () => {
 		const sys = clients.sysadmin;

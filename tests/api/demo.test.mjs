@@ -39,13 +39,18 @@ function byChannel(srv, year) {
 	return got;
 }
 
-// Every case closed; the primary clocks stopped by the reply, none
-// cancelled; no supervised limit (acceptance notice, handling) missed.
+// Every case closed — hotline tickets closed, petitions filed once the
+// petitioner's 30 days for a review had run out — and final; the primary
+// clocks stopped by the reply, none cancelled; no supervised limit
+// (acceptance notice, handling) missed.
 function checkClosed(srv, year) {
 	const cohort = `FROM cases c JOIN case_clocks k ON k.case_id = c.id ` +
 		`WHERE c.year = ${year}`;
+	assert.equal(count(srv, `FROM cases WHERE year = ${year} AND NOT (` +
+		"(proc = 'hotline' AND state = 'closed') OR " +
+		"(proc = 'petition' AND state = 'archived'))"), 0);
 	assert.equal(count(srv, `FROM cases WHERE year = ${year} AND ` +
-		"state <> 'closed'"), 0);
+		'is_final = 0'), 0);
 	assert.equal(count(srv, `${cohort} AND k.clock_id = 'handling' ` +
 		'AND k.stopped_day IS NOT NULL AND k.cancelled = 0'),
 		total(year));

@@ -142,8 +142,12 @@ describe(`petitions and hotline desk (${backend})`, () => {
 			reply_text: '经调查，排水设施已列入本年度维修计划。' });
 		await must(clerk, id, 'request_legal_review',
 			{ review_question: '答复内容是否符合法律规定' });
-		// The legal adviser reads the case the procedure calls them to.
+		// The legal adviser reads the case the procedure calls them to,
+		// and finds it in their list, without reading every case.
 		await page(lawyer, `/petitions/${id}`);
+		assert.equal((await lawyer.get(`/api/v1/cases/${id}`)).status, 200);
+		assert.ok((await (await lawyer.get('/api/v1/cases')).json()).cases
+			.some((c) => c.id === id));
 		const home = await page(lawyer, '/');
 		assert.match(home, /待出具法律意见/);
 		await must(lawyer, id, 'legal_opinion',
@@ -223,6 +227,48 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		assert.deepEqual(steps, ['register', 'dispatch', 'return', 'dispatch',
 			'accept', 'reply', 'callback', 'close']);
 		assert.equal(c.assignee_id, clerkId);
+	});
+
+	it('a co-handling department finds the ticket in its list', async () => {
+		// 信息公开专员 of 党政综合办公室: reads no more than its department's.
+		const ogi = await loginAs(srv, 'ogi');
+		const id = await register(officer, 'hotline', {
+			request_type: 'help', channel: 'phone', title: '协办部门可见的工单',
+			content: '需要党政办协助办理。', p_phone: '13711113333',
+		});
+		assert.equal((await ogi.get(`/petitions/${id}`)).status, 404);
+		await must(officer, id, 'dispatch', { dept: jfj, co_depts: [dzb],
+			dispatch_note: '经济发展局牵头，党政办协办' });
+		assert.equal((await ogi.get(`/petitions/${id}`)).status, 200);
+		const list = await (await ogi.get('/api/v1/cases')).json();
+		assert.ok(list.cases.some((c) => c.id === id),
+			JSON.stringify(list.cases.map((c) => c.id)));
+		assert.match(await page(ogi, '/petitions'),
+			new RegExp(`href="/petitions/${id}"`));
+	});
+
+	it('only a petitions office registers petitions, so each can move on',
+	async () => {
+		// A clerk of 经济发展局 registered petitions that no one could
+		// accept (accept is the registering office's petitions officer's).
+		assert.equal((await clerk.get('/petitions/new?procedure=petition'))
+			.status, 403);
+		await clerk.get('/petitions');
+		const r = await clerk.post('/petitions', { csrf: clerk.csrf(),
+			procedure: 'petition', channel: 'letter', title: '经办人登记的信访件',
+			content: '内容', received_date: today(), p_phone: '13900002222' });
+		assert.equal(r.status, 403, text(r.bodyText).slice(0, 500));
+		// the clerk still registers hotline tickets and moves them on
+		const t = await register(clerk, 'hotline', { request_type: 'consult',
+			channel: 'phone', title: '经办人登记的工单', content: '咨询',
+			p_phone: '13900002222' });
+		await must(clerk, t, 'dispatch', { dept: jfj });
+		// the petitions officer's registration is accepted by the office
+		const p = await register(officer, 'petition', { channel: 'letter',
+			title: '信访专员登记', content: '内容', received_date: today(),
+			p_phone: '13900002222' });
+		await must(officer, p, 'accept', { category: 'claim',
+			handling_dept: jfj });
 	});
 
 	it('duplicates of an open case are shown and merged', async () => {

@@ -28,6 +28,8 @@
 #include "report/case_stats.h"
 #include "store/store.h"
 
+#include "fixtures.h"
+
 #define R(x) (1u << (x))
 
 static char tmpdir[64];
@@ -35,14 +37,9 @@ static struct calendar *cal;
 static const char *pg_url;
 static int dbseq;
 
-enum { OFFICE, DEPT_A, DEPT_B, NDEPTS };
 enum { PO, CLERK_A, HEAD_A, LEADER, LEGAL, NPEOPLE };
 
-static const struct {
-	const char *login;
-	roleset roles;
-	int dept;
-} people[NPEOPLE] = {
+static const struct fx_person people[NPEOPLE] = {
 	[PO] = { "xinfang", R(ROLE_PETITION_OFFICER) | R(ROLE_CLERK), OFFICE },
 	[CLERK_A] = { "clerk.a", R(ROLE_CLERK), DEPT_A },
 	[HEAD_A] = { "head.a", R(ROLE_DEPT_HEAD), DEPT_A },
@@ -58,56 +55,12 @@ static int64_t p1, p2, p3, p4, p5, p6, h1, h2, h3, h4;
 
 /* ---- set-up ---- */
 
-static int64_t insert_id(const char *sql, const char *a, const char *b,
-			 int64_t c)
-{
-	struct db_rows *r = db_query(db, sql, "ssz", a, b, c);
-	int64_t id;
-
-	assert_non_null(r);
-	assert_int_equal(db_next(r), 1);
-	id = db_int(r, 0);
-	db_rows_free(r);
-	return id;
-}
-
 static int setup(void **state)
 {
-	static const char *const depts[NDEPTS][2] = {
-		{ "xfb", "信访办" }, { "jsj", "建设局" }, { "hbj", "环保局" },
-	};
-	char url[600], err[256] = "";
-	int i;
-
-	if (pg_url)
-		snprintf(url, sizeof(url), "%s", pg_url);
-	else
-		snprintf(url, sizeof(url), "sqlite:%s/s%d.db", tmpdir,
-			 ++dbseq);
-	db = db_open(url, err, sizeof(err));
-	if (db && pg_url &&
-	    (db_exec(db, "DROP SCHEMA IF EXISTS public CASCADE", "") ||
-	     db_exec(db, "CREATE SCHEMA public", ""))) {
-		print_error("reset: %s\n", db_errmsg(db));
+	db = fx_db_open(pg_url, tmpdir, "s", ++dbseq);
+	if (!db)
 		return -1;
-	}
-	if (!db || db_migrate(db, NULL, NULL)) {
-		print_error("db: %s\n", db ? db_errmsg(db) : err);
-		return -1;
-	}
-	for (i = 0; i < NDEPTS; i++)
-		dept[i] = insert_id("INSERT INTO departments (code, name, "
-				    "created_at, parent_id) VALUES (?, ?, 0, "
-				    "?) RETURNING id", depts[i][0],
-				    depts[i][1], 0);
-	for (i = 0; i < NPEOPLE; i++)
-		user[i] = insert_id("INSERT INTO users (login, display_name, "
-				    "dept_id, password_hash, "
-				    "password_changed_at, created_at) VALUES "
-				    "(?, ?, ?, 'x', 0, 0) RETURNING id",
-				    people[i].login, people[i].login,
-				    people[i].dept < 0 ? 0 :
-				    dept[people[i].dept]);
+	fx_staff(db, people, NPEOPLE, dept, user);
 	return 0;
 }
 
@@ -136,10 +89,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
+	int rc = fx_remove_tree(tmpdir);
 
-	free(cmd);
 	calendar_free(cal);
 	cal = NULL;
 	workflows_unload();
@@ -150,57 +101,24 @@ static int group_teardown(void **state)
 
 static cal_day D(const char *s)
 {
-	cal_day d = 0;
-
-	assert_int_equal(cal_parse(s, &d), 0);
-	return d;
+	return fx_day(s);
 }
 
 static struct engine_ctx as(int p, const char *day)
 {
-	struct engine_ctx c = { 0 };
-	char when[32];
-
-	snprintf(when, sizeof(when), "%sT10:00", day);
-	assert_int_equal(clock_parse_local(when, &c.now), 0);
-	c.db = db;
-	c.actor.id = user[p];
-	c.actor.login = people[p].login;
-	c.actor.roles = "test";
-	c.actor.ip = "127.0.0.1";
-	c.actor.request_id = "-";
-	c.roles = people[p].roles;
-	c.dept_id = people[p].dept < 0 ? 0 : dept[people[p].dept];
-	c.cal = cal;
-	return c;
+	return fx_as(db, cal, &people[p], user[p], dept, day);
 }
 
 /* `fields` is consumed. */
 static int64_t create(const char *day, const char *proc, json_t *fields)
 {
-	struct engine_ctx c = as(PO, day);
-	struct fz_err err = { 0 };
-	int64_t id = 0;
-	int rc = case_create(&c, proc, fields, &id, &err);
-
-	if (rc)
-		print_error("create %s: %s %s\n", proc, err.code, err.msg);
-	assert_int_equal(rc, 0);
-	json_decref(fields);
-	return id;
+	return fx_create(as(PO, day), proc, fields);
 }
 
 static void act(int p, const char *day, int64_t id, const char *action,
 		json_t *fields)
 {
-	struct engine_ctx c = as(p, day);
-	struct fz_err err = { 0 };
-	int rc = case_act(&c, id, action, fields, &err);
-
-	if (rc)
-		print_error("%s: %s %s\n", action, err.code, err.msg);
-	assert_int_equal(rc, 0);
-	json_decref(fields);
+	fx_act(as(p, day), id, action, fields);
 }
 
 static json_t *text(const char *name, const char *value)

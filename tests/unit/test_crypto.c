@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,8 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
+
+#include "fixtures.h"
 
 static char tmpdir[] = "/tmp/fz-test-crypto-XXXXXX";
 
@@ -42,16 +43,6 @@ static void unhex(const char *s, uint8_t *out)
 		assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
 		out[i] = (uint8_t)v;
 	}
-}
-
-/* A fresh data directory under the test's scratch directory. */
-static void provider(const char *name, struct key_provider *kp)
-{
-	char *dir = xasprintf("%s/%s", tmpdir, name);
-
-	assert_int_equal(mkdir(dir, 0700), 0);
-	assert_int_equal(key_provider_file(kp, dir), 0);
-	free(dir);
 }
 
 static char *key_path(const char *data, const char *item)
@@ -420,27 +411,6 @@ static void test_CR_02_sm2_sign_verify(void **state)
 
 /* ---- CR-03: sealed personal data ---- */
 
-struct ring {
-	struct key_provider kp;
-	struct keyring *kr;
-};
-
-static void ring_make(const char *name, struct ring *r)
-{
-	char err[256];
-
-	provider(name, &r->kp);
-	assert_int_equal(keyring_create(&r->kp), 0);
-	r->kr = keyring_load(&r->kp, err, sizeof(err));
-	assert_non_null(r->kr);
-}
-
-static void ring_free(struct ring *r)
-{
-	keyring_free(r->kr);
-	key_provider_release(&r->kp);
-}
-
 static void test_CR_03_seal_roundtrip(void **state)
 {
 	static const char *const texts[] = {
@@ -448,11 +418,11 @@ static void test_CR_03_seal_roundtrip(void **state)
 		"北京市东城区东华门街道 1 号", "exactly sixteen!",
 	};
 	struct buf s = BUF_INIT, o = BUF_INIT;
-	struct ring r;
+	struct fx_ring r;
 	size_t i;
 
 	(void)state;
-	ring_make("seal", &r);
+	fx_ring_make("seal", &r);
 	assert_string_equal(keyring_active_id(r.kr), "k1");
 	for (i = 0; i < ARRAY_SIZE(texts); i++) {
 		buf_reset(&s);
@@ -471,17 +441,17 @@ static void test_CR_03_seal_roundtrip(void **state)
 	assert_memory_equal(o.data, "a\0b", 3);
 	buf_release(&s);
 	buf_release(&o);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_03_seal_hides_plaintext(void **state)
 {
 	static const char id[] = "110101199003077777";
 	struct buf s = BUF_INIT, b64 = BUF_INIT;
-	struct ring r;
+	struct fx_ring r;
 
 	(void)state;
-	ring_make("hide", &r);
+	fx_ring_make("hide", &r);
 	assert_int_equal(crypto_seal(r.kr, id, strlen(id), &s), 0);
 	assert_null(strstr(s.data, id));
 	assert_null(strstr(s.data, "0307"));
@@ -489,16 +459,16 @@ static void test_CR_03_seal_hides_plaintext(void **state)
 	assert_null(strstr(s.data, b64.data));
 	buf_release(&s);
 	buf_release(&b64);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_03_seal_random_iv(void **state)
 {
 	struct buf a = BUF_INIT, b = BUF_INIT;
-	struct ring r;
+	struct fx_ring r;
 
 	(void)state;
-	ring_make("iv", &r);
+	fx_ring_make("iv", &r);
 	assert_int_equal(crypto_seal(r.kr, "13800138000", 11, &a), 0);
 	assert_int_equal(crypto_seal(r.kr, "13800138000", 11, &b), 0);
 	assert_string_not_equal(a.data, b.data);
@@ -506,19 +476,19 @@ static void test_CR_03_seal_random_iv(void **state)
 	assert_memory_not_equal(a.data + 7, b.data + 7, 20);
 	buf_release(&a);
 	buf_release(&b);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_03_seal_tamper(void **state)
 {
 	static const char subst[] = { 1, 2, 32, 64 };
 	struct buf s = BUF_INIT, o = BUF_INIT;
-	struct ring r;
+	struct fx_ring r;
 	size_t i, j;
 	char *t;
 
 	(void)state;
-	ring_make("tamper", &r);
+	fx_ring_make("tamper", &r);
 	assert_int_equal(crypto_seal(r.kr, "13800138000", 11, &s), 0);
 	t = xstrdup(s.data);
 	for (i = 0; i < s.len; i++) {
@@ -559,18 +529,18 @@ static void test_CR_03_seal_tamper(void **state)
 	assert_string_equal(buf_cstr(&o), "13800138000");
 	buf_release(&s);
 	buf_release(&o);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_03_unknown_kid(void **state)
 {
 	struct buf s = BUF_INIT, o = BUF_INIT;
-	struct ring a, b;
+	struct fx_ring a, b;
 	char *t;
 
 	(void)state;
-	ring_make("kid-a", &a);
-	ring_make("kid-b", &b);
+	fx_ring_make("kid-a", &a);
+	fx_ring_make("kid-b", &b);
 	assert_int_equal(crypto_seal(a.kr, "secret", 6, &s), 0);
 	t = xasprintf("fz1.k9.%s", s.data + strlen("fz1.k1."));
 	assert_int_not_equal(crypto_open(a.kr, t, &o), 0);
@@ -580,8 +550,8 @@ static void test_CR_03_unknown_kid(void **state)
 	assert_int_equal(o.len, 0);
 	buf_release(&s);
 	buf_release(&o);
-	ring_free(&a);
-	ring_free(&b);
+	fx_ring_free(&a);
+	fx_ring_free(&b);
 }
 
 static void test_CR_03_open_bad_format(void **state)
@@ -594,26 +564,26 @@ static void test_CR_03_open_bad_format(void **state)
 		 "AAAAAAAAAA"),
 	};
 	struct buf o = BUF_INIT;
-	struct ring r;
+	struct fx_ring r;
 	size_t i;
 
 	(void)state;
-	ring_make("format", &r);
+	fx_ring_make("format", &r);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_int_not_equal(crypto_open(r.kr, bad[i], &o), 0);
 	buf_release(&o);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_03_blind_index(void **state)
 {
 	char x1[65], x2[65], y[65], other[65];
-	struct ring a, b;
+	struct fx_ring a, b;
 	size_t i;
 
 	(void)state;
-	ring_make("bi-a", &a);
-	ring_make("bi-b", &b);
+	fx_ring_make("bi-a", &a);
+	fx_ring_make("bi-b", &b);
 	crypto_blind_index(a.kr, "13800138000", x1);
 	crypto_blind_index(a.kr, "13800138000", x2);
 	crypto_blind_index(a.kr, "13800138001", y);
@@ -624,8 +594,8 @@ static void test_CR_03_blind_index(void **state)
 	assert_string_equal(x1, x2);
 	assert_string_not_equal(x1, y);
 	assert_string_not_equal(x1, other);
-	ring_free(&a);
-	ring_free(&b);
+	fx_ring_free(&a);
+	fx_ring_free(&b);
 }
 
 /* ---- CR-04: key files, rotation, key loading ---- */
@@ -637,7 +607,7 @@ static void test_CR_04_key_dir_and_file_modes(void **state)
 	char *dir, *path;
 
 	(void)state;
-	provider("modes", &kp);
+	fx_provider("modes", &kp);
 	dir = xasprintf("%s/modes/keys", tmpdir);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
@@ -661,7 +631,7 @@ static void test_CR_04_key_file_mode_refused(void **state)
 	size_t i;
 
 	(void)state;
-	provider("perm", &kp);
+	fx_provider("perm", &kp);
 	assert_int_equal(kp.write(&kp, "master", "secret", 6), 0);
 	path = key_path("perm", "master");
 	for (i = 0; i < ARRAY_SIZE(refused); i++) {
@@ -696,7 +666,7 @@ static void test_CR_04_key_file_owner_and_links(void **state)
 	char err[512], *path, *link;
 
 	(void)state;
-	provider("owner", &kp);
+	fx_provider("owner", &kp);
 	assert_int_equal(kp.write(&kp, "master", "secret", 6), 0);
 	path = key_path("owner", "master");
 	link = key_path("owner", "linked");
@@ -728,7 +698,7 @@ static void test_CR_04_item_names(void **state)
 	size_t i;
 
 	(void)state;
-	provider("names", &kp);
+	fx_provider("names", &kp);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_not_equal(kp.write(&kp, bad[i], "x", 1), 0);
 		assert_int_equal(kp.exists(&kp, bad[i]), 0);
@@ -746,10 +716,10 @@ static void test_CR_04_keyring_rotate(void **state)
 	struct buf s1 = BUF_INIT, s2 = BUF_INIT, o = BUF_INIT;
 	struct keyring *kr2;
 	char kid[17], err[256], bi1[65], bi2[65];
-	struct ring r;
+	struct fx_ring r;
 
 	(void)state;
-	ring_make("rotate", &r);
+	fx_ring_make("rotate", &r);
 	assert_int_not_equal(keyring_create(&r.kp), 0);
 	assert_int_equal(crypto_seal(r.kr, "old value", 9, &s1), 0);
 	crypto_blind_index(r.kr, "old value", bi1);
@@ -782,7 +752,7 @@ static void test_CR_04_keyring_rotate(void **state)
 	buf_release(&s1);
 	buf_release(&s2);
 	buf_release(&o);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_04_keyring_file_checked(void **state)
@@ -801,7 +771,7 @@ static void test_CR_04_keyring_file_checked(void **state)
 	size_t i;
 
 	(void)state;
-	provider("krfile", &kp);
+	fx_provider("krfile", &kp);
 	assert_int_equal(keyring_create(&kp), 0);
 	path = key_path("krfile", "datakeys");
 	assert_int_equal(chmod(path, 0644), 0);
@@ -867,45 +837,6 @@ static void test_CR_04_sm2_garbage_pem(void **state)
 	assert_int_equal(ERR_peek_error(), 0);
 }
 
-/* ---- set-up ---- */
-
-static int remove_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	DIR *d;
-	char *sub;
-
-	if (lstat(path, &st))
-		return -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		sub = xasprintf("%s/%s", path, e->d_name);
-		remove_tree(sub);
-		free(sub);
-	}
-	closedir(d);
-	return rmdir(path);
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -937,5 +868,7 @@ int main(void)
 		cmocka_unit_test(test_CR_04_sm2_garbage_pem),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	fx_scratch = tmpdir;
+	return cmocka_run_group_tests(tests, fx_scratch_setup,
+				      fx_scratch_teardown);
 }

@@ -33,6 +33,8 @@
 #include "engine/workflow.h"
 #include "store/store.h"
 
+#include "fixtures.h"
+
 #define R(x) (1u << (x))
 
 static char tmpdir[] = "/tmp/fz_engine_XXXXXX";
@@ -40,16 +42,9 @@ static struct calendar *cal;
 static int dbseq;
 static const char *pg_url;      /* the PostgreSQL pass, else NULL */
 
-struct person {
-	const char *login;
-	roleset roles;
-	int dept;                   /* index into fix.dept, -1: none */
-};
-
-enum { OFFICE, DEPT_A, DEPT_B, NDEPTS };
 enum { PO, CLERK_A, HEAD_A, CLERK_B, LEADER, LEGAL, NPEOPLE };
 
-static const struct person people[NPEOPLE] = {
+static const struct fx_person people[NPEOPLE] = {
 	[PO] = { "xinfang", R(ROLE_PETITION_OFFICER) | R(ROLE_CLERK), OFFICE },
 	[CLERK_A] = { "clerk.a", R(ROLE_CLERK), DEPT_A },
 	[HEAD_A] = { "head.a", R(ROLE_DEPT_HEAD), DEPT_A },
@@ -68,58 +63,15 @@ static struct fix *F;
 
 /* ---- set-up ---- */
 
-static int64_t insert_id(struct db *db, const char *sql, const char *a,
-			 const char *b, int64_t c)
-{
-	struct db_rows *r = db_query(db, sql, "ssz", a, b, c);
-	int64_t id;
-
-	assert_non_null(r);
-	assert_int_equal(db_next(r), 1);
-	id = db_int(r, 0);
-	db_rows_free(r);
-	return id;
-}
-
 static int setup(void **state)
 {
 	struct fix *fx = xcalloc(1, sizeof(*fx));
-	static const char *const depts[NDEPTS][2] = {
-		{ "xfb", "信访办" }, { "jsj", "建设局" }, { "hbj", "环保局" },
-	};
-	char url[600], err[256] = "";
 	struct fz_err ferr = { 0 };
-	int i;
 
-	if (pg_url)
-		snprintf(url, sizeof(url), "%s", pg_url);
-	else
-		snprintf(url, sizeof(url), "sqlite:%s/e%d.db", tmpdir,
-			 ++dbseq);
-	fx->db = db_open(url, err, sizeof(err));
-	if (fx->db && pg_url &&
-	    (db_exec(fx->db, "DROP SCHEMA IF EXISTS public CASCADE", "") ||
-	     db_exec(fx->db, "CREATE SCHEMA public", ""))) {
-		print_error("reset: %s\n", db_errmsg(fx->db));
+	fx->db = fx_db_open(pg_url, tmpdir, "e", ++dbseq);
+	if (!fx->db)
 		return -1;
-	}
-	if (!fx->db || db_migrate(fx->db, NULL, NULL)) {
-		print_error("db: %s\n", fx->db ? db_errmsg(fx->db) : err);
-		return -1;
-	}
-	for (i = 0; i < NDEPTS; i++)
-		fx->dept[i] = insert_id(fx->db, "INSERT INTO departments "
-					"(code, name, created_at, parent_id) "
-					"VALUES (?, ?, 0, ?) RETURNING id",
-					depts[i][0], depts[i][1], 0);
-	for (i = 0; i < NPEOPLE; i++)
-		fx->user[i] = insert_id(fx->db, "INSERT INTO users (login, "
-					"display_name, dept_id, "
-					"password_hash, password_changed_at, "
-					"created_at) VALUES (?, ?, ?, 'x', 0, "
-					"0) RETURNING id", people[i].login,
-					people[i].login, people[i].dept < 0 ?
-					0 : fx->dept[people[i].dept]);
+	fx_staff(fx->db, people, NPEOPLE, fx->dept, fx->user);
 	if (workflows_load(workflows_default_dir(), &ferr)) {
 		print_error("workflows: %s\n", ferr.msg);
 		return -1;
@@ -154,43 +106,24 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
+	int rc = fx_remove_tree(tmpdir);
 
-	free(cmd);
 	calendar_free(cal);
 	workflows_unload();
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* ---- shorthands ---- */
 
 static cal_day D(const char *s)
 {
-	cal_day d = 0;
-
-	assert_int_equal(cal_parse(s, &d), 0);
-	return d;
+	return fx_day(s);
 }
 
 /* The context of person `p` acting at 10:00 on `day`. */
 static struct engine_ctx as(int p, const char *day)
 {
-	struct engine_ctx c = { 0 };
-	char when[32];
-
-	snprintf(when, sizeof(when), "%sT10:00", day);
-	assert_int_equal(clock_parse_local(when, &c.now), 0);
-	c.db = F->db;
-	c.actor.id = F->user[p];
-	c.actor.login = people[p].login;
-	c.actor.roles = "test";
-	c.actor.ip = "127.0.0.1";
-	c.actor.request_id = "-";
-	c.roles = people[p].roles;
-	c.dept_id = people[p].dept < 0 ? 0 : F->dept[people[p].dept];
-	c.cal = cal;
-	return c;
+	return fx_as(F->db, cal, &people[p], F->user[p], F->dept, day);
 }
 
 static int64_t scalar(const char *sql)
@@ -235,29 +168,13 @@ static void expect_state(int64_t id, const char *want)
 static int64_t create(int p, const char *day, const char *proc,
 		      json_t *fields)
 {
-	struct engine_ctx c = as(p, day);
-	struct fz_err err = { 0 };
-	int64_t id = 0;
-	int rc = case_create(&c, proc, fields, &id, &err);
-
-	if (rc)
-		print_error("create %s: %s %s\n", proc, err.code, err.msg);
-	assert_int_equal(rc, 0);
-	json_decref(fields);
-	return id;
+	return fx_create(as(p, day), proc, fields);
 }
 
 static void act(int p, const char *day, int64_t id, const char *action,
 		json_t *fields)
 {
-	struct engine_ctx c = as(p, day);
-	struct fz_err err = { 0 };
-	int rc = case_act(&c, id, action, fields, &err);
-
-	if (rc)
-		print_error("%s: %s %s\n", action, err.code, err.msg);
-	assert_int_equal(rc, 0);
-	json_decref(fields);
+	fx_act(as(p, day), id, action, fields);
 }
 
 /* The action is refused with `code` and a message holding `msg`, and
@@ -450,7 +367,7 @@ static void test_full_petition(void **state)
 	assert_string_equal(ci.title, "道路积水");
 	assert_string_equal(ci.channel, "letter");
 	assert_string_equal(ci.category, "claim");
-	assert_int_equal(ci.version, 1);
+	assert_int_equal(ci.version, workflow_find("petition", 0)->version);
 	assert_string_equal(json_string_value(json_object_get(ci.fields,
 							      "assign_note")),
 			    "请核实");
@@ -673,7 +590,7 @@ static void test_WB_06_field_validation(void **state)
 	f = petition_fields("2022-08-01");
 	assert_int_not_equal(case_create(&c, "petition", f, &id, &err), 0);
 	assert_string_equal(err.code, "role_denied");
-	expect_in(err.msg, "“登记”须由经办人或信访专员办理");
+	expect_in(err.msg, "“登记”须由信访专员办理");
 	json_decref(f);
 	assert_false(case_may_create(&c, "petition"));
 	c = as(PO, "2022-08-01");
@@ -764,6 +681,95 @@ static void test_pause_resume(void **state)
 	expect_state(id, "reexamined");
 	refused(PO, "2022-09-27", id, "start_hearing",
 		text("hearing_note", "x"), "case_final", "已终结");
+}
+
+/* A closed petition: replied to on `day`, closed the same day. */
+static int64_t closed_petition(const char *day)
+{
+	int64_t id = assigned_petition("2022-08-01");
+
+	act(CLERK_A, day, id, "draft_reply", text("reply_text", "a"));
+	act(HEAD_A, day, id, "approve_reply", NULL);
+	act(PO, day, id, "close", NULL);
+	return id;
+}
+
+/* The petitioner's 30 days for a review bind both sides: no request
+ * after them (Art. 35), no filing before they have run out. */
+static void test_review_window_binds_both_sides(void **state)
+{
+	int64_t id = closed_petition("2022-08-04");
+	int64_t late = closed_petition("2022-08-04");
+
+	/* 08-04 + 30 = 09-03, a Saturday: the window ends 09-05. */
+	refused(PO, "2022-09-05", id, "archive", NULL, "window_open",
+		"“复查请求期限”到 2022-09-05 才届满");
+	act(PO, "2022-09-06", id, "archive", NULL);
+	expect_state(id, "archived");
+	refused(PO, "2022-09-06", late, "request_review",
+		json_pack("{s:s,s:s}", "request_date", "2022-09-06",
+			  "review_reason", "不服"), "window_expired",
+		"“复查请求期限”已于 2022-09-05 届满");
+	act(PO, "2022-09-05", late, "request_review",
+	    json_pack("{s:s,s:s}", "request_date", "2022-09-05",
+		      "review_reason", "不服"));
+	act(PO, "2022-09-20", late, "review_reply",
+	    text("review_opinion", "维持"));
+	/* filed only once the 复核 window (from 09-20) has run out too */
+	refused(PO, "2022-10-20", late, "archive", NULL, "window_open",
+		"复核请求期限");
+	act(PO, "2022-10-21", late, "archive", NULL);
+}
+
+/* An upload in the attachments table, unbound, by `by` (0: public). */
+static int64_t upload(int64_t by)
+{
+	static int n;
+	char storage[40];
+	int64_t id = 0;
+
+	snprintf(storage, sizeof(storage), "aa/test%d", ++n);
+	assert_int_equal(db_scalar_int(F->db, &id, "INSERT INTO attachments "
+				       "(name, mime, size, sm3, storage, "
+				       "uploaded_by, created_at) VALUES ('x', "
+				       "'application/pdf', 1, 'h', ?, ?, 0) "
+				       "RETURNING id", "sz", storage, by), 0);
+	return id;
+}
+
+/* Files reach a case only through a file field: the uploader's own,
+ * unbound uploads, bound to the case and the event in the action's
+ * transaction; anything else is refused and binds nothing. */
+static void test_files_bind_to_the_event(void **state)
+{
+	int64_t mine = upload(F->user[PO]), mine2 = upload(F->user[PO]);
+	int64_t theirs = upload(F->user[CLERK_A]);
+	json_t *f = petition_fields("2022-08-01");
+	struct engine_ctx c = as(PO, "2022-08-01");
+	struct fz_err err = { 0 };
+	int64_t id = 0, other = 0;
+
+	json_object_set_new(f, "attachments", json_pack("[I,I]", mine,
+							   mine2));
+	id = fx_create(c, "petition", json_deep_copy(f));
+	assert_int_equal(scalar("SELECT COUNT(*) FROM attachments a JOIN "
+				"case_events e ON e.id = a.event_id WHERE "
+				"a.field = 'attachments' AND e.seq = 1 AND "
+				"a.case_id = e.case_id"), 2);
+	/* the same files again: bound already; another's upload: refused */
+	assert_int_not_equal(case_create(&c, "petition", f, &other, &err), 0);
+	assert_string_equal(err.code, "field_invalid");
+	json_object_set_new(f, "attachments", json_pack("[I]", theirs));
+	assert_int_not_equal(case_create(&c, "petition", f, &other, &err), 0);
+	assert_non_null(strstr(err.msg, "不存在，或已用于其他事项"));
+	json_object_set_new(f, "attachments", json_pack("[s]", "x"));
+	assert_int_not_equal(case_create(&c, "petition", f, &other, &err), 0);
+	assert_non_null(strstr(err.msg, "须为已上传附件的编号"));
+	json_decref(f);
+	assert_int_equal(scalar("SELECT COUNT(*) FROM attachments WHERE "
+				"case_id IS NULL"), 1);
+	assert_int_equal(scalar("SELECT COUNT(*) FROM cases"), 1);
+	assert_true(id > 0);
 }
 
 static int64_t hotline(const char *day, const char *type)
@@ -1293,6 +1299,146 @@ static void test_stats_and_lists(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* Whoever may register a case can move it on from there: registration
+ * and the first actions belong to the same office (scope "origin"), so a
+ * role that registers but takes none of them leaves a case nobody in the
+ * registering department can accept. */
+static void test_registering_office_moves_on(void **state)
+{
+	static const char *const procs[] = { "petition", "hotline" };
+	struct engine_ctx c = as(CLERK_A, "2022-08-01");
+	struct fz_err err = { 0 };
+	int64_t id = 0;
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		const struct workflow *w = workflow_find(procs[i], 0);
+
+		assert_non_null(w);
+		for (r = 0; r < ROLE_COUNT; r++) {
+			bool moves = false;
+
+			if (!(w->create->roles & R(r)))
+				continue;
+			for (k = 0; k < w->nactions; k++)
+				moves |= !w->actions[k].create &&
+					 (w->actions[k].roles & R(r)) &&
+					 wf_action_from(&w->actions[k],
+							w->create->to->id);
+			if (!moves)
+				print_error("%s: %s registers, then stops\n",
+					    procs[i], role_code(r));
+			assert_true(moves);
+		}
+	}
+	/* A clerk outside the petition office registers tickets only. */
+	assert_false(case_may_create(&c, "petition"));
+	assert_int_not_equal(case_create(&c, "petition",
+					 petition_fields("2022-08-01"), &id,
+					 &err), 0);
+	assert_string_equal(err.code, "role_denied");
+	assert_true(case_may_create(&c, "hotline"));
+}
+
+/* The due list of a department and a person: a case handled by the one
+ * or assigned to the other is listed (clock.h). */
+static void test_due_lists_dept_or_person(void **state)
+{
+	struct seen s = { 0 };
+	static const struct {
+		int dept, person, want;
+	} cases[] = {
+		{ DEPT_B, CLERK_A, 1 },     /* assigned to the person */
+		{ DEPT_A, CLERK_B, 1 },     /* handled by the department */
+		{ DEPT_B, CLERK_B, 0 },
+		{ -1, CLERK_A, 1 },
+		{ DEPT_A, -1, 1 },
+		{ -1, CLERK_B, 0 },
+	};
+	size_t i;
+
+	expect_due(assigned_petition("2022-07-01"), "handling", "2022-08-30");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int64_t dept = cases[i].dept < 0 ? 0 : F->dept[cases[i].dept];
+		int64_t user = cases[i].person < 0 ? 0 :
+			       F->user[cases[i].person];
+
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(engine_due_lists(F->db, cal, D("2022-08-29"),
+						  dept, user, on_due, &s), 0);
+		if (s.n != cases[i].want)
+			print_error("case %zu: %d listed\n", i, s.n);
+		assert_int_equal(s.n, cases[i].want);
+	}
+}
+
+struct ids {
+	int64_t v[8];
+	int n;
+};
+
+static int collect_ids(const struct case_info *c, void *arg)
+{
+	struct ids *ids = arg;
+
+	if (ids->n < (int)ARRAY_SIZE(ids->v))
+		ids->v[ids->n++] = c->id;
+	return 0;
+}
+
+/* A hotline ticket's co-handling departments reach it, as they read it
+ * (case_may_read()); a department number in the text does not count. */
+static void test_list_reach_co_handling(void **state)
+{
+	int64_t id = hotline("2022-09-28", "complaint");
+	char *content = xasprintf("见附件[%lld]及第%lld,%lld]号",
+				  (long long)F->dept[DEPT_B],
+				  (long long)F->dept[DEPT_A],
+				  (long long)F->dept[DEPT_B]);
+	int64_t decoy = create(PO, "2022-09-28", "hotline",
+			       json_pack("{s:s,s:s,s:s,s:s}", "request_type",
+					 "consult", "channel", "phone", "title",
+					 "咨询", "content", content));
+	struct case_filter f = { .procedures = { "petition", "hotline" },
+				 .reach = true };
+	struct engine_ctx c = as(CLERK_B, "2022-09-29");
+	struct case_info ci;
+	struct fz_err err;
+	struct ids ids = { 0 };
+	int64_t total = -1;
+
+	act(PO, "2022-09-28", id, "dispatch",
+	    json_pack("{s:I,s:[I]}", "dept", (json_int_t)F->dept[DEPT_A],
+		      "co_depts", (json_int_t)F->dept[DEPT_B]));
+	act(PO, "2022-09-28", decoy, "dispatch", dept_field("dept", DEPT_A));
+	assert_int_equal(case_get(F->db, id, &ci, &err), 0);
+	assert_true(case_may_read(&c, &ci));
+	case_info_release(&ci);
+
+	f.reach_dept = F->dept[DEPT_B];
+	f.reach_user = F->user[CLERK_B];
+	f.total = &total;
+	assert_int_equal(case_list(F->db, &f, collect_ids, &ids), 0);
+	assert_int_equal(ids.n, 1);
+	assert_int_equal(ids.v[0], id);
+	assert_int_equal(total, 1);
+
+	/* Department A handles both; the office registered both. */
+	memset(&ids, 0, sizeof(ids));
+	f.reach_dept = F->dept[DEPT_A];
+	assert_int_equal(case_list(F->db, &f, collect_ids, &ids), 0);
+	assert_int_equal(total, 2);
+	/* A reach of nobody finds nothing; no reach finds all. */
+	f.reach_dept = f.reach_user = 0;
+	assert_int_equal(case_list(F->db, &f, collect_ids, &ids), 0);
+	assert_int_equal(total, 0);
+	f.reach = false;
+	assert_int_equal(case_list(F->db, &f, collect_ids, &ids), 0);
+	assert_int_equal(total, 2);
+	free(content);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1328,6 +1474,16 @@ int main(void)
 			test_due_lists_and_supervision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_lists, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_registering_office_moves_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_due_lists_dept_or_person, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_list_reach_co_handling, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_review_window_binds_both_sides, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_files_bind_to_the_event, setup, teardown),
 	};
 
 	const char *pg = getenv("FAZHI_TEST_PG_URL");

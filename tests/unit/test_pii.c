@@ -5,18 +5,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
 #include "pii/pii.h"
+
+#include "fixtures.h"
 
 static char tmpdir[] = "/tmp/fz-test-pii-XXXXXX";
 
@@ -441,29 +441,6 @@ static void test_PI_02_masks_hide_numbers(void **state)
 
 /* ---- sealed values and blind indexes ---- */
 
-struct ring {
-	struct key_provider kp;
-	struct keyring *kr;
-};
-
-static void ring_make(const char *name, struct ring *r)
-{
-	char err[256], *dir = xasprintf("%s/%s", tmpdir, name);
-
-	assert_int_equal(mkdir(dir, 0700), 0);
-	assert_int_equal(key_provider_file(&r->kp, dir), 0);
-	free(dir);
-	assert_int_equal(keyring_create(&r->kp), 0);
-	r->kr = keyring_load(&r->kp, err, sizeof(err));
-	assert_non_null(r->kr);
-}
-
-static void ring_free(struct ring *r)
-{
-	keyring_free(r->kr);
-	key_provider_release(&r->kp);
-}
-
 static void test_CR_03_pii_roundtrip(void **state)
 {
 	static const char *const texts[] = {
@@ -474,13 +451,13 @@ static void test_CR_03_pii_roundtrip(void **state)
 				  "ghijklmnopqrstuvwxyz0123456789+/";
 	struct buf s = BUF_INIT, o = BUF_INIT;
 	struct fz_err err;
-	struct ring r;
+	struct fx_ring r;
 	char *t;
 	size_t i, pos, body;
 	int saved, null;
 
 	(void)state;
-	ring_make("roundtrip", &r);
+	fx_ring_make("roundtrip", &r);
 	for (i = 0; i < ARRAY_SIZE(texts); i++) {
 		buf_reset(&s);
 		assert_int_equal(pii_seal(r.kr, texts[i], &s, &err), 0);
@@ -546,7 +523,7 @@ static void test_CR_03_pii_roundtrip(void **state)
 
 	buf_release(&s);
 	buf_release(&o);
-	ring_free(&r);
+	fx_ring_free(&r);
 }
 
 static void test_CR_03_blind_index(void **state)
@@ -564,12 +541,12 @@ static void test_CR_03_blind_index(void **state)
 		"３３０６２４１９８００１０１００３Ｘ", "330624 19800101 003X",
 	};
 	char a[65], b[65], c[65], raw[65];
-	struct ring r, r2;
+	struct fx_ring r, r2;
 	size_t i;
 
 	(void)state;
-	ring_make("index1", &r);
-	ring_make("index2", &r2);
+	fx_ring_make("index1", &r);
+	fx_ring_make("index2", &r2);
 
 	assert_int_equal(pii_index_phone(r.kr, same_mobile[0], a), 0);
 	assert_int_equal(strlen(a), PII_INDEX_LEN);
@@ -609,8 +586,8 @@ static void test_CR_03_blind_index(void **state)
 	assert_int_equal(pii_index_idcard(r.kr, "3306241980", b), FZ_ERR);
 	assert_string_equal(b, "");
 
-	ring_free(&r);
-	ring_free(&r2);
+	fx_ring_free(&r);
+	fx_ring_free(&r2);
 }
 
 /* ---- the register ---- */
@@ -665,45 +642,6 @@ static void test_PI_01_every_field_has_basis(void **state)
 	assert_int_equal(pii_fields_lint(&err), 0);
 }
 
-/* ---- set-up ---- */
-
-static int remove_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	DIR *d;
-	char *sub;
-
-	if (lstat(path, &st))
-		return -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		sub = xasprintf("%s/%s", path, e->d_name);
-		remove_tree(sub);
-		free(sub);
-	}
-	closedir(d);
-	return rmdir(path);
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,5 +666,7 @@ int main(void)
 		cmocka_unit_test(test_PI_01_every_field_has_basis),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	fx_scratch = tmpdir;
+	return cmocka_run_group_tests(tests, fx_scratch_setup,
+				      fx_scratch_teardown);
 }

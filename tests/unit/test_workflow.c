@@ -201,10 +201,17 @@ static void test_shipped_petition(void **state)
 	size_t i;
 
 	assert_non_null(w);
-	assert_int_equal(w->version, 1);
-	assert_ptr_equal(workflow_find("petition", 1), w);
-	assert_null(workflow_find("petition", 2));
+	assert_int_equal(w->version, 2);
+	assert_ptr_equal(workflow_find("petition", 2), w);
+	assert_non_null(workflow_find("petition", 1));
+	assert_null(workflow_find("petition", 3));
 	assert_string_equal(w->create->id, "register");
+	/* version 2: the petitioner's windows bind the office too */
+	assert_ptr_equal(wf_action(w, "request_review")->within,
+			 wf_clock(w, "review_window"));
+	assert_int_equal(wf_action(w, "archive")->nafter, 2);
+	assert_true(wf_clock(w, "handling")->ext_before_due);
+	assert_int_equal(wf_field(w, "attachments")->type, WF_FILE);
 	h = wf_clock(w, "handling");
 	assert_non_null(h);
 	assert_int_equal(h->unit, CAL_CALENDAR_DAYS);
@@ -362,6 +369,22 @@ static void test_bad_fields(void **state)
 		   "start_field must name a date field");
 }
 
+/* File fields are lists; "after" must name window clocks. */
+static void test_bad_file_and_after(void **state)
+{
+	expect_bad("\"reason\": { \"type\": \"text\", \"label\": \"理由\" }",
+		   "\"reason\": { \"type\": \"file\", \"label\": \"材料\", "
+		   "\"min\": 1 }", "\"reason\"", 1,
+		   "field \"reason\": a file field has no min");
+	expect_bad("\"basis\": \"第四十二条\" }",
+		   "\"after\": [\"decision\"], \"basis\": \"第四十二条\" }",
+		   "\"after\"", 1,
+		   "action \"decide\": \"after\" must name window clocks");
+	expect_bad("\"basis\": \"第四十二条\" }",
+		   "\"after\": \"nosuch\", \"basis\": \"第四十二条\" }",
+		   "\"after\"", 1, "\"after\" must name window clocks");
+}
+
 static void test_bad_duplicate_ids(void **state)
 {
 	expect_bad("{ \"id\": \"waiting\", \"label\": \"待补正\" },",
@@ -498,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_bad_clock_actions),
 		cmocka_unit_test(test_bad_roles),
 		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_bad_file_and_after),
 		cmocka_unit_test(test_bad_duplicate_ids),
 		cmocka_unit_test(test_bad_graph),
 		cmocka_unit_test(test_bad_legal_basis),

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/official.h"
 #include "engine/workflow.h"
@@ -34,7 +35,9 @@ static const char help[] =
 	"                       (default DIR/access.log)\n"
 	"  --behind-tls         a TLS-terminating proxy is in front: secure\n"
 	"                       cookies with the __Host- prefix, and HSTS\n"
-	"  --max-body BYTES     largest request body (default 10485760)\n"
+	"  --max-body BYTES     largest request body (default 22020096: the\n"
+	"                       uploads of one form, 20 MiB, and their\n"
+	"                       framing)\n"
 	"  --timeout SECONDS    idle connection timeout (default 30)\n"
 	"  --max-connections N  per worker (default 1024)\n";
 
@@ -159,7 +162,8 @@ int cmd_serve(int argc, char **argv)
 	srv.cfg.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	srv.cfg.web_dir = FAZHI_SOURCE_WEB_DIR;
 	srv.cfg.max_header_bytes = 16384;
-	srv.cfg.max_body_bytes = 10 << 20;
+	/* Uploads bring the largest bodies: a form's files and framing. */
+	srv.cfg.max_body_bytes = ATTACH_TOTAL_MAX + ((size_t)1 << 20);
 	srv.cfg.timeout_s = 30;
 	srv.cfg.max_connections = 1024;
 	parsed = cli_parse("serve", help, argc, argv, opts,

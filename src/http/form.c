@@ -1,18 +1,32 @@
 /* form.c: the pieces every form and table page repeats */
 #include "http/form.h"
 
+#include <stdbool.h>
+
 #include "auth/session.h"
 #include "http/html.h"
 #include "http/http.h"
 
-void form_begin(struct req *r, const char *action, const char *error)
+static void begin(struct req *r, const char *action, const char *error,
+		  bool files)
 {
 	struct buf *b = &r->out;
 
 	if (error)
 		html(b, "<div class=\"error\" role=\"alert\">%s</div>", error);
-	html(b, "<form method=\"post\" action=\"%s\" class=\"form\">", action);
+	html(b, "<form method=\"post\" action=\"%s\" class=\"form\"%r>",
+	     action, files ? " enctype=\"multipart/form-data\"" : "");
 	html_hidden(b, "csrf", session_csrf(r));
+}
+
+void form_begin(struct req *r, const char *action, const char *error)
+{
+	begin(r, action, error, false);
+}
+
+void form_begin_files(struct req *r, const char *action, const char *error)
+{
+	begin(r, action, error, true);
 }
 
 void form_text(struct buf *b, const char *name, const char *label,

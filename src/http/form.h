@@ -17,6 +17,8 @@ struct req;
 /* An error box (when `error` is not NULL), then <form method="post"
  * action="ACTION" class="form"> with the CSRF token. */
 void form_begin(struct req *r, const char *action, const char *error);
+/* The same for a form that sends files (multipart/form-data). */
+void form_begin_files(struct req *r, const char *action, const char *error);
 /* A labelled text input.  `attrs` is trusted markup from the code (e.g.
  * " required" or " autocomplete=\"off\""); `hint` may be NULL. */
 void form_text(struct buf *b, const char *name, const char *label,

@@ -57,6 +57,7 @@ int page_petition_create(struct req *r);
 int page_petition_case(struct req *r);
 int page_petition_act(struct req *r);
 int page_petition_unmask(struct req *r);
+int page_petition_file(struct req *r);
 int page_public_new(struct req *r);
 int page_public_submit(struct req *r);
 int page_public_query_form(struct req *r);

@@ -12,6 +12,7 @@
 #define GET (HM_GET | HM_HEAD)
 #define POST HM_POST
 #define FORM (RF_CSRF | RF_FORM_BODY)
+#define UPLOAD (RF_CSRF | RF_UPLOAD)    /* a form that may carry files */
 #define API_READ (RF_API)
 #define API_WRITE (RF_API | RF_CSRF | RF_JSON_BODY)
 
@@ -82,17 +83,19 @@ const struct route app_routes[] = {
 	{ GET, "/petitions", PERM_STAFF, 0, page_petitions, "petitions" },
 	{ GET, "/petitions/new", PERM_STAFF, 0, page_petition_new,
 	  "petition_new" },
-	{ POST, "/petitions", PERM_STAFF, FORM, page_petition_create,
+	{ POST, "/petitions", PERM_STAFF, UPLOAD, page_petition_create,
 	  "petition_create" },
 	{ GET, "/petitions/{}", PERM_STAFF, 0, page_petition_case,
 	  "petition_case" },
-	{ POST, "/petitions/{}/actions/{}", PERM_STAFF, FORM,
+	{ POST, "/petitions/{}/actions/{}", PERM_STAFF, UPLOAD,
 	  page_petition_act, "petition_act" },
 	{ POST, "/petitions/{}/unmask", PERM_STAFF, FORM,
 	  page_petition_unmask, "petition_unmask" },
+	{ GET, "/petitions/{}/files/{}", PERM_STAFF, 0, page_petition_file,
+	  "petition_file" },
 	{ GET, "/petition/new", PERM_PUBLIC, 0, page_public_new,
 	  "public_new" },
-	{ POST, "/petition/new", PERM_PUBLIC, FORM, page_public_submit,
+	{ POST, "/petition/new", PERM_PUBLIC, UPLOAD, page_public_submit,
 	  "public_submit" },
 	{ GET, "/petition/query", PERM_PUBLIC, 0, page_public_query_form,
 	  "public_query_form" },

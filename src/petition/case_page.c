@@ -36,6 +36,7 @@ struct view {
 	const char *error;
 	const char *failed;         /* the refused action, its values */
 	json_t *values;
+	json_t *files;              /* desk_case_files() */
 };
 
 static void view_release(struct view *v)
@@ -44,6 +45,7 @@ static void view_release(struct view *v)
 	party_row_release(&v->row);
 	party_release(&v->shown);
 	desk_names_release(&v->names);
+	json_decref(v->files);
 }
 
 /* Load the case of path parameter 0 for this user: 0, or the status of
@@ -330,6 +332,13 @@ static void value_html(struct view *v, const struct wf_field *f, json_t *x)
 	case WF_INT:
 		html(b, "%I", (int64_t)json_integer_value(x));
 		break;
+	case WF_FILE:
+		json_array_foreach(x, i, e) {
+			html(b, "%r", i ? "；" : "");
+			desk_file_link(b, v->c.id, v->files,
+				       json_integer_value(e));
+		}
+		break;
 	default:
 		html(b, "%s", json_string_value(x));
 	}
@@ -340,7 +349,8 @@ static void event_field(struct view *v, const struct wf_field *f,
 {
 	html(&v->r->out, "<div><span class=\"muted\">%s：</span>",
 	     f ? f->label : key);
-	if (v->hidden && strcmp(key, "content") == 0)
+	if (v->hidden && (strcmp(key, "content") == 0 ||
+			  (f && f->type == WF_FILE)))
 		html(&v->r->out, "（已隐藏）");
 	else
 		value_html(v, f, x);
@@ -530,8 +540,9 @@ static void action_form(struct view *v, const struct wf_action *a)
 					 v->row.satisfaction);
 	html(&r->out, "<details class=\"action\"%r><summary>%s</summary>"
 	     "<form method=\"post\" action=\"/petitions/%I/actions/%s\" "
-	     "class=\"form\">", failed ? " open" : "", a->label, v->c.id,
-	     a->id);
+	     "class=\"form\"%r>", failed ? " open" : "", a->label, v->c.id,
+	     a->id, desk_action_has_files(a) ?
+	     " enctype=\"multipart/form-data\"" : "");
 	html_hidden(&r->out, "csrf", session_csrf(r));
 	desk_action_fields(&r->out, a, prefix, values, &v->names);
 	if (a->basis)
@@ -574,6 +585,8 @@ static int view_render(struct view *v, int status)
 		     v->error);
 	facts_card(v);
 	content_card(v);
+	v->files = desk_case_files(v->r, v->c.id);
+	desk_files_card(&v->r->out, &v->c, v->files, v->hidden);
 	party_card(v);
 	rc = clocks_card(v);
 	if (rc == 0)
@@ -641,7 +654,7 @@ int page_petition_act(struct req *r)
 		goto out;
 	}
 	fields = desk_form_fields(r, a);
-	if (case_act(&v.ctx.e, v.c.id, a->id, fields, &err) == 0) {
+	if (desk_act(r, &v.ctx.e, v.c.id, a, fields, &err) == 0) {
 		char msg[96];
 
 		snprintf(msg, sizeof(msg), "已办理：%s", a->label);

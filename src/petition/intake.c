@@ -27,8 +27,11 @@ static int intake_run(struct db *db, struct req *r)
 	int rc;
 
 	in->ctx.e.db = db;
-	rc = case_create(&in->ctx.e, in->w->procedure, in->fields, &in->id,
-			 &in->err);
+	rc = desk_files_insert(db, &in->files, in->ctx.e.actor.id, in->fields,
+			       &in->err);
+	if (rc == 0)
+		rc = case_create(&in->ctx.e, in->w->procedure, in->fields,
+				 &in->id, &in->err);
 	if (rc < 0)
 		return rc;
 	if (in->with_party) {
@@ -52,6 +55,9 @@ static int intake_finish(struct req *r, int rc)
 	int status;
 
 	in->ctx.e.db = r->db;
+	/* A failed intake rolled its rows back: its files go too. */
+	if (rc)
+		desk_files_discard(&in->files);
 	status = in->done(r, in, rc);
 	intake_free(in);
 	r->ctx = NULL;
@@ -74,6 +80,7 @@ void intake_free(struct intake *in)
 	if (!in)
 		return;
 	json_decref(in->fields);
+	desk_files_release(&in->files);
 	party_new_release(&in->party);
 	free(in->title);
 	free(in);

@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 
+#include "attach/attach.h"
 #include "audit/audit.h"
 #include "core/buf.h"
 #include "core/util.h"
@@ -191,6 +192,47 @@ int party_indexes(struct db *db, int64_t case_id, char phone[65],
 
 /* ---- intake.c: opening a case with its petitioner ---- */
 
+/* ---- desk_files.c: the files a form carries into an action ---- */
+
+struct desk_files {
+	struct attach_store store;
+	struct attach_file *files;  /* written, not yet recorded */
+	char **fields;              /* the file field of each */
+	size_t n;
+};
+
+/* Judge and write the request's uploads for action `a`: each must go to
+ * one of its file fields (within the field's count) and pass
+ * attach_check_all().  0 (also with no uploads), or FZ_ERR with err
+ * filled and nothing left on disk. */
+int desk_files_write(struct req *r, const struct wf_action *a,
+		     struct desk_files *df, struct fz_err *err);
+/* Record the written files in the open transaction and append their ids
+ * to the file fields of `fields`.  0 or FZ_ERR. */
+int desk_files_insert(struct db *db, struct desk_files *df,
+		      int64_t uploaded_by, json_t *fields, struct fz_err *err);
+/* Remove the written files from disk (the action failed), and release. */
+void desk_files_discard(struct desk_files *df);
+void desk_files_release(struct desk_files *df);
+/* Take action `a` on a case with the form's fields and the request's
+ * uploads: files written first, then their rows and the action in one
+ * transaction; the files are removed again when anything fails.  0, or
+ * FZ_ERR with err filled (the engine's refusal or the upload's). */
+int desk_act(struct req *r, struct engine_ctx *e, int64_t case_id,
+	     const struct wf_action *a, json_t *fields, struct fz_err *err);
+
+/* ---- files_page.c: a case's files ---- */
+
+/* The files of a case as {"<id>": {name, size, field, at}}, empty when
+ * none (or when they cannot be listed, which is logged). */
+json_t *desk_case_files(struct req *r, int64_t case_id);
+/* A link to download file `id` of the case, with its name and size. */
+void desk_file_link(struct buf *b, int64_t case_id, json_t *files,
+		    int64_t id);
+/* The 材料 card: every file of the case, or a notice when `hidden`. */
+void desk_files_card(struct buf *b, const struct case_info *c,
+		     json_t *files, bool hidden);
+
 struct intake {
 	struct desk_ctx ctx;        /* its db is set where the work runs */
 	const struct workflow *w;
@@ -200,6 +242,7 @@ struct intake {
 	char *title;                /* owned; for finding duplicates */
 	char code[QUERY_CODE_LEN + 1];  /* online: the code shown once */
 	int64_t id;                 /* the new case */
+	struct desk_files files;    /* uploads for the create action */
 	struct fz_err err;          /* the engine's refusal */
 	int (*done)(struct req *r, struct intake *in, int rc);
 };

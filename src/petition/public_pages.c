@@ -92,7 +92,7 @@ static int render_new(struct req *r, const char *error, int status)
 	html(b, "<p class=\"lead\">您可以在这里向新昌高新园区提出信访事项或"
 	     "12345热线诉求。提交后请保存页面显示的事项编号和查询码，凭查询码"
 	     "和手机号码后四位查询办理进度和答复。</p>");
-	form_begin(r, "/petition/new", error);
+	form_begin_files(r, "/petition/new", error);
 	html(b, "<p class=\"muted\">除注明“选填”的以外，各项均须填写。</p>"
 	     "<fieldset><legend>提交方式</legend>");
 	kind_radio(b, "petition", "网上信访（书面信访事项）", kind);
@@ -108,6 +108,12 @@ static int render_new(struct req *r, const char *error, int status)
 	     "aria-describedby=\"content-hint\">%s</textarea>"
 	     "<p class=\"muted\" id=\"content-hint\">请写明请求、事实和理由。</p></div>",
 	     CONTENT_MAX_CHARS, post ? form_str(r, "content") : "");
+	html(b, "<div class=\"field\"><label for=\"attachments\">材料（选填）"
+	     "</label><input id=\"attachments\" name=\"attachments\" "
+	     "type=\"file\" multiple accept=\"%s\" "
+	     "aria-describedby=\"attachments-hint\"><p class=\"muted\" "
+	     "id=\"attachments-hint\">如有书面材料或照片，可一并提交。%s。"
+	     "</p></div>", attach_accept(), attach_hint());
 	html(b, "<fieldset><legend>您的信息</legend>");
 	party_inputs(b, r, PARTY_FORM_ONLINE);
 	html(b, "</fieldset><p class=\"muted\">您的个人信息仅用于办理本事项，"
@@ -249,6 +255,10 @@ int page_public_submit(struct req *r)
 				 in->party.query_index)) {
 		intake_free(in);
 		return req_fail(r, 500, "pii_seal", "提交失败，请稍后再试");
+	}
+	if (desk_files_write(r, w->create, &in->files, &err)) {
+		intake_free(in);
+		return render_new(r, err.msg, err.status);
 	}
 	desk_ctx_public(r, NULL, w, dept, &in->ctx);
 	in->w = w;

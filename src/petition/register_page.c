@@ -81,7 +81,10 @@ static int render_form(struct req *r, const struct workflow *w,
 	page_begin(r, title);
 	html(&r->out, "<p class=\"muted\">依据：%s</p>", w->create->basis ?
 	     w->create->basis : w->legal_basis);
-	form_begin(r, "/petitions", error);
+	if (desk_action_has_files(w->create))
+		form_begin_files(r, "/petitions", error);
+	else
+		form_begin(r, "/petitions", error);
 	html_hidden(&r->out, "procedure", w->procedure);
 	html(&r->out, "<fieldset><legend>事项</legend>");
 	desk_action_fields(&r->out, w->create, "", values, &names);
@@ -186,8 +189,9 @@ int page_petition_create(struct req *r)
 	party_from_form(r, &p);
 	if (parse_accused(r, &accused))
 		fz_fail(&err, 400, "field_invalid", "所选的被检举单位不存在");
-	else if (party_check(&p, false, &err) == 0)
-		party_seal(r->w->srv->keyring, &p, &in->party, &err);
+	else if (party_check(&p, false, &err) == 0 &&
+		 party_seal(r->w->srv->keyring, &p, &in->party, &err) == 0)
+		desk_files_write(r, w->create, &in->files, &err);
 	party_release(&p);
 	if (err.status) {
 		status = render_form(r, w, fields, accused, err.msg,

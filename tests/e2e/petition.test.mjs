@@ -75,6 +75,9 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 			'上下班高峰候车人多。');
 		await citizen.fill('#p_name', '林晓');
 		await citizen.fill('#p_phone', '138 1234 5678');
+		await citizen.setInputFiles('#attachments', { name: '站点照片.png',
+			mimeType: 'image/png', buffer: Buffer.from(
+				'89504e470d0a1a0a0000000d49484452', 'hex') });
 		await submitAndWait(citizen, 'main button[type=submit]');
 		const number = (await citizen.textContent('#case-number')).trim();
 		const code = (await citizen.textContent('#query-code')).trim();
@@ -90,6 +93,13 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		await submitAndWait(officer.page, `a:text("${number}")`);
 		const caseUrl = officer.page.url();
 		assert.match(await officer.page.textContent('main'), /138\*{4}5678/);
+		// the photo the citizen sent is there, as a download
+		assert.match(await officer.page.textContent('#files-h + ul'),
+			/站点照片\.png/);
+		const [download] = await Promise.all([
+			officer.page.waitForEvent('download'),
+			officer.page.click('ul.files a')]);
+		assert.equal(download.suggestedFilename(), '站点照片.png');
 		await checkA11y(officer.page, 'case-registered');
 		await fitsPhone(officer.page, 'case-registered');
 		await act(officer.page, caseUrl, 'accept', async (p) => {

@@ -60,6 +60,7 @@ int page_petition_unmask(struct req *r);
 int page_petition_file(struct req *r);
 int page_public_new(struct req *r);
 int page_public_submit(struct req *r);
+int page_public_done(struct req *r);
 int page_public_query_form(struct req *r);
 int page_public_query(struct req *r);
 int page_public_rate(struct req *r);

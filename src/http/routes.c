@@ -97,6 +97,8 @@ const struct route app_routes[] = {
 	  "public_new" },
 	{ POST, "/petition/new", PERM_PUBLIC, UPLOAD, page_public_submit,
 	  "public_submit" },
+	{ GET, "/petition/done", PERM_PUBLIC, 0, page_public_done,
+	  "public_done" },
 	{ GET, "/petition/query", PERM_PUBLIC, 0, page_public_query_form,
 	  "public_query_form" },
 	{ POST, "/petition/query", PERM_PUBLIC, FORM, page_public_query,

@@ -16,6 +16,7 @@
 #include "auth/session.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "crypto/crypto.h"
 #include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
@@ -129,36 +130,85 @@ int page_public_new(struct req *r)
 
 /* ---- submitting ---- */
 
+/*
+ * The confirmation is a page of its own (post/redirect/get), so that
+ * reloading it cannot send the form again and open a second case.  The
+ * case and its query code reach it in a short-lived cookie of this
+ * browser (HttpOnly, SameSite=Strict): it shows its holder only what
+ * they have just sent, and goes with the browser session or in half an
+ * hour.
+ */
+#define SENT_COOKIE "fz_sent"
+#define SENT_SECONDS 1800
+
 static int submit_done(struct req *r, struct intake *in, int rc)
 {
-	struct buf *b = &r->out;
+	char v[64];
 
 	if (rc && in->err.status >= 400 && in->err.status < 500)
 		return render_new(r, in->err.msg, in->err.status);
 	if (rc)
 		return intake_fail(r, in, rc);
+	snprintf(v, sizeof(v), "%lld.%s", (long long)in->id, in->code);
+	req_set_cookie(r, SENT_COOKIE, v, SENT_SECONDS);
+	memset(in->code, 0, sizeof(in->code));
+	crypto_cleanse(v, sizeof(v));
+	return req_redirect(r, "/petition/done");
+}
+
+/* The cookie's case id and code: 0, or -1 when absent or malformed. */
+static int sent_of(struct req *r, int64_t *id, char code[QUERY_CODE_LEN + 1])
+{
+	const char *v = req_cookie(r, SENT_COOKIE), *dot;
+	char num[24];
+
+	if (!v || !(dot = strchr(v, '.')) || (size_t)(dot - v) >= sizeof(num) ||
+	    strlen(dot + 1) != QUERY_CODE_LEN)
+		return -1;
+	memcpy(num, v, (size_t)(dot - v));
+	num[dot - v] = '\0';
+	/* the characters a query code is made of (query_code_new()) */
+	if (parse_int64(num, 1, INT64_MAX, id) ||
+	    strspn(dot + 1, "23456789ABCDEFGHJKMNPQRSTUVWXYZ") !=
+	    QUERY_CODE_LEN)
+		return -1;
+	memcpy(code, dot + 1, QUERY_CODE_LEN + 1);
+	return 0;
+}
+
+/* GET /petition/done: what was just submitted, its number and its code. */
+int page_public_done(struct req *r)
+{
+	struct buf *b = &r->out;
+	struct case_info c = { 0 };
+	struct fz_err err;
+	char code[QUERY_CODE_LEN + 1];
+	int64_t id = 0;
+
 	req_set_header(r, "Cache-Control", "no-store");
+	if (sent_of(r, &id, code) || case_get(r->db, id, &c, &err)) {
+		case_info_release(&c);
+		page_begin(r, "提交确认");
+		html(b, "<div class=\"card\"><p>这里没有待显示的提交确认：确认"
+		     "信息只在提交后的半小时内、在提交所用的浏览器上显示。</p>"
+		     "<p><a href=\"/petition/query\">查询办理进度</a> · <a "
+		     "href=\"/petition/new\">提交新的诉求</a></p></div>");
+		page_end(r);
+		return 200;
+	}
 	page_begin(r, "已提交");
 	html(b, "<div class=\"card\" role=\"status\"><p>您的%s已提交，我们将"
 	     "依法办理并答复。</p><dl class=\"facts\"><dt>事项编号</dt>"
-	     "<dd>", strcmp(in->w->procedure, "hotline") == 0 ?
-	     "12345热线诉求" : "信访事项");
-	{
-		struct case_info c = { 0 };
-		struct fz_err err;
-
-		if (case_get(r->db, in->id, &c, &err) == 0)
-			html(b, "<strong id=\"case-number\">%s</strong>",
-			     c.number);
-		case_info_release(&c);
-	}
-	html(b, "</dd><dt>查询码</dt><dd><strong class=\"secret\" "
-	     "id=\"query-code\">%s</strong></dd></dl><p class=\"notice\" "
-	     "role=\"note\">查询码只显示这一次，请抄写或截图保存。凭查询码和"
-	     "手机号码后四位可以查询办理进度和答复。</p><p><a href=\""
-	     "/petition/query\">查询办理进度</a></p></div>", in->code);
+	     "<dd><strong id=\"case-number\">%s</strong></dd><dt>查询码</dt>"
+	     "<dd><strong class=\"secret\" id=\"query-code\">%s</strong>"
+	     "</dd></dl><p class=\"notice\" role=\"note\">请抄写或截图保存"
+	     "查询码：关闭本页后不再显示。凭查询码和手机号码后四位可以查询"
+	     "办理进度和答复。</p><p><a href=\"/petition/query\">查询办理进度"
+	     "</a></p></div>", strcmp(c.procedure, "hotline") == 0 ?
+	     "12345热线诉求" : "信访事项", c.number, code);
 	page_end(r);
-	memset(in->code, 0, sizeof(in->code));
+	case_info_release(&c);
+	crypto_cleanse(code, sizeof(code));
 	return 200;
 }
 

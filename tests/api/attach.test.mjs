@@ -183,9 +183,19 @@ describe(`attachments (${backend})`, () => {
 			title: '路面破损', content: '园区东路路面破损。',
 			p_name: '冯十一', p_phone: '13700001111' },
 			[['attachments', '照片.png', Buffer.from(
-				'89504e470d0a1a0a0000000d49484452', 'hex')]]));
+				'89504e470d0a1a0a0000000d49484452', 'hex')]]),
+			{ follow: true });
 		assert.equal(r.status, 200, r.bodyText.slice(0, 800));
 		const number = /id="case-number">([^<]+)</.exec(r.bodyText)[1];
+		// the confirmation is a page of its own: reloading it shows it
+		// again and opens no second case; another browser sees nothing
+		const cases = count(srv, 'FROM cases');
+		const again = await c.get('/petition/done');
+		assert.match(again.bodyText, new RegExp(number));
+		assert.equal(count(srv, 'FROM cases'), cases);
+		const other = await new Client(srv.url).get('/petition/done');
+		assert.equal(other.status, 200);
+		assert.doesNotMatch(other.bodyText, /id="query-code"/);
 		assert.equal(count(srv, 'FROM attachments a JOIN cases c ON ' +
 			`c.id = a.case_id WHERE c.number = '${number}' AND ` +
 			"a.mime = 'image/png' AND a.uploaded_by IS NULL"), 1);

@@ -133,6 +133,19 @@ int case_find_number(struct db *db, const char *number, int64_t *id)
 			     "s", number);
 }
 
+int case_handled(struct db *db, int64_t id, const struct workflow *w)
+{
+	int64_t n = 0;
+	int rc;
+
+	if (!w || !w->primary)
+		return 0;
+	rc = db_scalar_int(db, &n, "SELECT COUNT(*) FROM case_clocks WHERE "
+			   "case_id = ? AND clock_id = ? AND stopped_day IS "
+			   "NOT NULL", "is", id, w->primary->id);
+	return rc < 0 ? rc : n > 0;
+}
+
 static bool json_has_id(json_t *v, int64_t id)
 {
 	json_t *e;
@@ -488,16 +501,25 @@ static int check_merge(struct db *db, const struct wf_action *a,
 		return fz_fail(err, 409, "merge_invalid",
 			       "不能与本事项自身合并");
 	rc = load_case(db, *target, &t);
+	if (rc == 0 && !t.final && !t.merged_into &&
+	    (rc = case_handled(db, t.id, t.wf)) == 1)
+		rc = 2;         /* found, but no longer handled */
 	if (rc < 0)
-		return db_failed(err, rc);
-	if (rc == 0 && t.final)
-		rc = fz_fail(err, 409, "merge_invalid", "“%s”已终结，不能作为"
-			     "合并的对象", t.number);
-	else if (rc == 0 && t.merged_into)
-		rc = fz_fail(err, 409, "merge_invalid", "“%s”本身已合并到其他"
-			     "事项", t.number);
+		rc = db_failed(err, rc);
 	else if (rc == 1)
 		rc = fz_fail(err, 400, "field_invalid", "合并的对象不存在");
+	else if (t.final)
+		rc = fz_fail(err, 409, "merge_invalid", "“%s”已终结，不能作为"
+			     "合并的对象", t.number);
+	else if (t.merged_into)
+		rc = fz_fail(err, 409, "merge_invalid", "“%s”本身已合并到其他"
+			     "事项", t.number);
+	/* A duplicate joins a case still being handled: one whose reply
+	 * is out would never answer what the duplicate asks. */
+	else if (rc == 2)
+		rc = fz_fail(err, 409, "merge_invalid", "“%s”的%s已停止计时，"
+			     "不再办理，不能作为合并的对象", t.number,
+			     t.wf->primary->label);
 	case_info_release(&t);
 	return rc;
 }

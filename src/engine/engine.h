@@ -13,6 +13,9 @@
  *  - every required field is present and every value is valid
  *                                              (codes "field_required",
  *                                               "field_invalid")
+ *  - a merge names another case that is still being handled: not
+ *    final, not merged itself, its primary clock not stopped
+ *    (case_handled())                          (code "merge_invalid")
  *  - the clock operations the action implies are possible
  *    (see clock.h: "clock_not_started", "clock_stopped", "clock_paused",
  *    "clock_not_paused", "extension_limit", "extension_late",
@@ -125,6 +128,13 @@ int case_get(struct db *db, int64_t id, struct case_info *out,
 void case_info_release(struct case_info *c);
 /* Id of the case with `number`: 0 found, 1 none, < 0 a DB_E* code. */
 int case_find_number(struct db *db, const char *number, int64_t *id);
+/* Whether the office has finished with case `id` of definition `w`
+ * though it is not final: the definition's primary clock was started
+ * and has stopped (a petition whose reply is signed, a hotline ticket
+ * answered).  Such a case takes no merged duplicates and is not offered
+ * as one.  1 or 0 (also when `w` is NULL or has no primary clock), or a
+ * DB_E* code. */
+int case_handled(struct db *db, int64_t id, const struct workflow *w);
 /* Whether the actor may see the case: a role in the definition's
  * read_roles, the registering or handling department, a co-handling
  * department named in a multiple dept field, or the assignee. */

@@ -5,7 +5,9 @@
  * caller may unmask and asks with ?unmask=1 and a ?reason=, which is
  * audited ("pii.unmask"); an accusation's content and petitioner are
  * withheld from the accused department.  Cases are opened by intake.c
- * with their petitioner.  Refusals carry the engine's code.
+ * with their petitioner; actions are taken through desk_act(), as on
+ * the case page, so both refuse alike.  Refusals carry the engine's
+ * code, or the desk's ("accused_dept", "bad_filter").
  * Described by GET /api/openapi.json (openapi.c).
  */
 #include "http/pages.h"
@@ -75,16 +77,20 @@ static json_t *summary_json(struct db *db, const struct desk_row *x)
 /* ---- GET /api/v1/cases ---- */
 
 /* GET /api/v1/cases: {"cases":[...],"page","page_size","total"} for
- * ?procedure= ?channel= ?state= ?year= ?dept= ?open= ?page=. */
+ * ?procedure= ?channel= ?state= ?year= ?dept= ?open= ?page= ?page_size=;
+ * a value not valid is refused (400 "bad_filter") rather than
+ * ignored, which would answer another question than the one asked. */
 int api_cases(struct req *r)
 {
+	struct fz_err err = { 0 };
 	struct desk_filter f;
 	struct desk_list l;
 	json_t *list;
 	size_t i;
 	int rc;
 
-	desk_filter_from(r, false, &f);
+	if (desk_filter_check(r, &f, &err))
+		return req_fail(r, err.status, err.code, "%s", err.msg);
 	rc = desk_list_load(r->db, &f, &l);
 	if (rc < 0) {
 		desk_list_release(&l);
@@ -93,10 +99,10 @@ int api_cases(struct req *r)
 	list = json_array();
 	for (i = 0; i < l.n; i++)
 		json_array_append_new(list, summary_json(r->db, &l.v[i]));
-	rc = req_json(r, 200, json_pack("{s:o,s:I,s:i,s:I}", "cases", list,
+	rc = req_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "cases", list,
 					"page", (json_int_t)f.page,
-					"page_size", DESK_PAGE_SIZE, "total",
-					(json_int_t)l.total));
+					"page_size", (json_int_t)f.size,
+					"total", (json_int_t)l.total));
 	desk_list_release(&l);
 	return rc;
 }
@@ -434,15 +440,35 @@ int api_case_create(struct req *r)
 
 /* ---- POST /api/v1/cases/{id}/actions/{action} ---- */
 
+/* The action of the path, as the engine would name a missing one; NULL
+ * with err filled. */
+static const struct wf_action *path_action(struct req *r,
+					   const struct case_info *c,
+					   struct fz_err *err)
+{
+	const struct wf_action *a = c->wf ? wf_action(c->wf,
+						      req_path_param(r, 1)) :
+				    NULL;
+
+	if (!c->wf)
+		fz_fail(err, 500, "workflow_missing", "该事项所依据的程序定义"
+			"（%s 第 %d 版）未加载", c->procedure, c->version);
+	else if (!a)
+		fz_fail(err, 400, "unknown_action", "“%s”程序没有这一操作",
+			c->wf->title);
+	return a;
+}
+
 /* POST /api/v1/cases/{id}/actions/{action}: {"fields":{...}} takes the
- * action; 200 with the case as it is now, or the engine's refusal
- * ({"error":{"code":"wrong_state",...}} with 400, 403 or 409). */
+ * action through desk_act(), as the case page does; 200 with the case as
+ * it is now, or the refusal ({"error":{"code":"wrong_state",...}} with
+ * 400, 403 or 409). */
 int api_case_act(struct req *r)
 {
 	static const char *const keys[] = { "fields" };
-	const char *action = req_path_param(r, 1);
 	json_t *fields = json_object_get(r->json, "fields");
 	struct fz_err err = { 0 };
+	const struct wf_action *a;
 	struct api_view v;
 	int status = api_view_load(r, &v);
 
@@ -450,7 +476,8 @@ int api_case_act(struct req *r)
 		goto out;
 	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err) ||
 	    (fields && !json_is_object(fields)) ||
-	    case_act(&v.ctx.e, v.c.id, action, fields, &err)) {
+	    !(a = path_action(r, &v.c, &err)) ||
+	    desk_act(r, &v.ctx.e, v.c.id, a, fields, &err)) {
 		if (!err.status)
 			fz_fail(&err, 400, "field_invalid", "fields 须为对象");
 		status = req_fail(r, err.status, err.code, "%s", err.msg);

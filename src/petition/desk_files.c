@@ -6,7 +6,9 @@
  * action's transaction, the rows go in and their ids become the file
  * fields' values, which the engine binds to the case and its event.  If
  * that transaction fails or the engine refuses, the written files are
- * removed: nothing of a refused form stays on disk.
+ * removed: nothing of a refused form stays on disk.  desk_act(), the one
+ * way the desk's pages and API act on a case, also keeps an accusation
+ * from being handed to the department it accuses (PI-06).
  */
 #include "petition/petition.h"
 
@@ -123,6 +125,63 @@ void desk_files_release(struct desk_files *df)
 	df->n = 0;
 }
 
+/* Whether a value of a department field names department `dept`, as
+ * the engine will read it: an id, its digits with white space around,
+ * or a list of those. */
+static bool names_dept(json_t *v, int64_t dept)
+{
+	const char *s = json_string_value(v);
+	json_t *e;
+	size_t i, n;
+	int64_t id = 0;
+	char *t;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			if (names_dept(e, dept))
+				return true;
+		return false;
+	}
+	if (json_is_integer(v))
+		return json_integer_value(v) == dept;
+	if (!s)
+		return false;
+	while (*s && strchr(" \t\r\n", *s))
+		s++;
+	for (n = strlen(s); n && strchr(" \t\r\n", s[n - 1]); n--)
+		;
+	t = xstrndup(s, n);
+	if (parse_int64(t, 1, INT64_MAX, &id))
+		id = 0;
+	free(t);
+	return id == dept;
+}
+
+/* PI-06: an accusation is never handed to the department it accuses,
+ * which would handle a case whose content it may not see.  0, or
+ * FZ_ERR with err filled. */
+static int check_accused(struct db *db, int64_t case_id,
+			 const struct wf_action *a, json_t *fields,
+			 struct fz_err *err)
+{
+	struct party_row row;
+	int rc;
+
+	if (!a->set_dept)
+		return 0;
+	rc = party_load(db, case_id, &row);
+	if (rc < 0)
+		rc = db_failed(err, rc);
+	else if (row.accused_dept_id &&
+		 names_dept(json_object_get(fields, a->set_dept->name),
+			    row.accused_dept_id))
+		rc = fz_fail(err, 409, "accused_dept", "所选的“%s”正是本事项"
+			     "检举控告的单位，不能交其办理，请另选部门",
+			     a->set_dept->label);
+	party_row_release(&row);
+	return rc ? FZ_ERR : 0;
+}
+
 int desk_act(struct req *r, struct engine_ctx *e, int64_t case_id,
 	     const struct wf_action *a, json_t *fields, struct fz_err *err)
 {
@@ -130,7 +189,8 @@ int desk_act(struct req *r, struct engine_ctx *e, int64_t case_id,
 	bool own;
 	int rc;
 
-	if (desk_files_write(r, a, &df, err))
+	if (check_accused(e->db, case_id, a, fields, err) ||
+	    desk_files_write(r, a, &df, err))
 		return FZ_ERR;
 	if (!df.n)
 		return case_act(e, case_id, a->id, fields, err);

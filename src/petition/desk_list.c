@@ -6,10 +6,13 @@
  * co-handles, those assigned to them, those they acted on, and, for
  * legal advisers, those waiting for a legal opinion (the state
  * "legal_review" of the petition procedure): what desk_may_read() lets
- * them open.
+ * them open.  A filter value that cannot be applied is refused by the
+ * API (a client must not take all cases for the ones it asked for) and
+ * taken as not given by the list page, whose form cannot send one.
  */
 #include "petition/petition.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,47 +20,107 @@
 #include "http/http.h"
 #include "store/store.h"
 
-static int64_t query_int(struct req *r, const char *key, int64_t min,
-			 int64_t max, int64_t dflt)
+/* Record that parameter `key` is not valid (the first such one names
+ * itself in err); FZ_ERR. */
+static int bad_filter(struct fz_err *err, const char *key, const char *what)
 {
-	const char *s = req_query(r, key);
-	int64_t v;
-
-	if (!s || !*s || parse_int64(s, min, max, &v))
-		return dflt;
-	return v;
+	if (!err->status)
+		fz_fail(err, 400, "bad_filter", "参数 %s %s", key, what);
+	return FZ_ERR;
 }
 
-/* A query value that must look like a definition's id; "" otherwise. */
-static const char *query_id(struct req *r, const char *key)
+/* ?key= as an integer in [min, max] into *out, `dflt` when it is not
+ * given (or empty) or not valid; FZ_ERR in the last case, saying `what`
+ * it must be (NULL: an integer in the range). */
+static int query_int(struct req *r, const char *key, int64_t min,
+		     int64_t max, int64_t dflt, int64_t *out,
+		     const char *what, struct fz_err *err)
 {
 	const char *s = req_query(r, key);
-	size_t i;
+	char range[64];
 
-	if (!s || strlen(s) >= WF_ID_MAX)
-		return "";
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' ||
-		      (s[i] >= '0' && s[i] <= '9')))
-			return "";
-	return s;
+	*out = dflt;
+	if (!s || !*s || parse_int64(s, min, max, out) == 0)
+		return 0;
+	*out = dflt;
+	snprintf(range, sizeof(range), "须为 %lld 至 %lld 之间的整数",
+		 (long long)min, (long long)max);
+	return bad_filter(err, key, what ? what : range);
 }
 
-void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f)
+/* Whether `v` is a state (state) or a channel value (!state) in a
+ * loaded definition of `procedure`, or of either procedure of the desk
+ * when it is "". */
+static bool desk_knows(const char *procedure, const char *v, bool state)
+{
+	size_t i, k;
+
+	for (i = 0; i < workflow_count(); i++) {
+		const struct workflow *w = workflow_at(i);
+		const struct wf_field *f = w->channel_field;
+
+		if (!desk_procedure(w->procedure) ||
+		    (*procedure && !str_eq(procedure, w->procedure)))
+			continue;
+		if (state && wf_state(w, v))
+			return true;
+		/* a channel field of free text takes any value */
+		if (!state && f && f->type != WF_ENUM)
+			return true;
+		for (k = 0; !state && f && k < f->nvalues; k++)
+			if (str_eq(f->values[k].id, v))
+				return true;
+	}
+	return false;
+}
+
+/* ?key= naming a state or channel into *out ("" when not given or not
+ * known; FZ_ERR in the last case). */
+static int query_known(struct req *r, const char *key, const char *procedure,
+		       bool state, const char **out, struct fz_err *err)
+{
+	const char *s = req_query(r, key);
+
+	*out = "";
+	if (!s || !*s)
+		return 0;
+	if (!desk_knows(procedure, s, state))
+		return bad_filter(err, key, state ? "不是已定义的办理状态" :
+				  "不是已定义的来源渠道");
+	*out = s;
+	return 0;
+}
+
+/* Every filter parameter into `f`, a value not valid replaced by its
+ * default; FZ_ERR with err naming the first such parameter. */
+static int filter_parse(struct req *r, bool open_default,
+			struct desk_filter *f, struct fz_err *err)
 {
 	const struct user *u = r->user;
+	const char *proc = req_query(r, "procedure");
 	const char *open = req_query(r, "open");
+	int rc = 0;
 
 	memset(f, 0, sizeof(*f));
-	f->procedure = query_id(r, "procedure");
-	if (*f->procedure && !desk_procedure(f->procedure))
-		f->procedure = "";
-	f->channel = query_id(r, "channel");
-	f->state = query_id(r, "state");
-	f->year = query_int(r, "year", 2000, 9999, 0);
-	f->dept = query_int(r, "dept", 1, INT64_MAX, 0);
-	f->page = query_int(r, "page", 1, 100000, 1);
-	f->open = open && *open ? !str_eq(open, "0") : open_default;
+	f->procedure = proc && desk_procedure(proc) ? proc : "";
+	if (proc && *proc && !*f->procedure)
+		rc = bad_filter(err, "procedure", "须为 petition 或 hotline");
+	rc |= query_known(r, "channel", f->procedure, false, &f->channel,
+			  err);
+	rc |= query_known(r, "state", f->procedure, true, &f->state, err);
+	rc |= query_int(r, "year", 2000, 9999, 0, &f->year,
+			"须为 2000 至 9999 之间的年份", err);
+	rc |= query_int(r, "dept", 1, INT64_MAX, 0, &f->dept,
+			"须为部门编号（正整数）", err);
+	rc |= query_int(r, "page", 1, DESK_PAGE_MAX, 1, &f->page, NULL,
+			err);
+	rc |= query_int(r, "page_size", 1, DESK_PAGE_SIZE_MAX, DESK_PAGE_SIZE,
+			&f->size, NULL, err);
+	f->open = open_default;
+	if (open && *open && !str_eq(open, "0") && !str_eq(open, "1"))
+		rc = bad_filter(err, "open", "须为 0 或 1");
+	else if (open && *open)
+		f->open = str_eq(open, "1");
 	if (!desk_reads_all(u->roles)) {
 		f->scope = 1;
 		f->scope_dept = u->dept_id ? u->dept_id : -1;
@@ -66,6 +129,22 @@ void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f)
 				  ((roleset)1 << ROLE_LEGAL_ADVISER)) != 0;
 		f->dept = 0;
 	}
+	return rc ? FZ_ERR : 0;
+}
+
+void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f)
+{
+	struct fz_err ignored = { 0 };
+
+	filter_parse(r, open_default, f, &ignored);
+	/* The list page's pager counts pages of DESK_PAGE_SIZE. */
+	f->size = DESK_PAGE_SIZE;
+}
+
+int desk_filter_check(struct req *r, struct desk_filter *f,
+		      struct fz_err *err)
+{
+	return filter_parse(r, false, f, err);
 }
 
 void desk_list_release(struct desk_list *l)
@@ -112,7 +191,7 @@ static int add_row(const struct case_info *c, void *arg)
 	struct desk_list *l = arg;
 	struct desk_row *x;
 
-	if (l->n == DESK_PAGE_SIZE)
+	if (l->n == l->max)
 		return 0;
 	x = &l->v[l->n++];
 	desk_row_of(c, x);
@@ -128,6 +207,8 @@ static int add_row(const struct case_info *c, void *arg)
 int desk_list_load(struct db *db, const struct desk_filter *f,
 		   struct desk_list *l)
 {
+	int64_t size = f->size > 0 && f->size <= DESK_PAGE_SIZE_MAX ?
+		       f->size : DESK_PAGE_SIZE;
 	struct case_filter cf = {
 		.procedure = f->procedure,
 		.procedures = { "petition", "hotline" },
@@ -140,14 +221,15 @@ int desk_list_load(struct db *db, const struct desk_filter *f,
 		.reach_dept = f->scope_dept,
 		.reach_user = f->scope_user,
 		.reach_state = f->scope_legal ? "legal_review" : NULL,
-		.limit = DESK_PAGE_SIZE,
-		.offset = (int)((f->page - 1) * DESK_PAGE_SIZE),
+		.limit = (int)size,
+		.offset = (int)((f->page - 1) * size),
 		.total = &l->total,
 	};
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	l->v = xcalloc(DESK_PAGE_SIZE, sizeof(*l->v));
+	l->max = (size_t)size;
+	l->v = xcalloc(l->max, sizeof(*l->v));
 	rc = case_list(db, &cf, add_row, l);
 	return rc < 0 ? rc : 0;
 }

@@ -23,7 +23,7 @@
 #define NAME_MAX_CHARS 50
 #define ADDRESS_MAX_CHARS 200
 #define DUP_MAX 10
-#define DUP_RUN 4            /* characters a similar title shares */
+#define DUP_CHARS 128        /* characters of a title compared */
 #define DUP_WINDOW "300"     /* newest open cases compared by title */
 
 /* Query codes avoid characters that read alike (0/O, 1/I/L). */
@@ -536,66 +536,207 @@ int party_rate(struct db *db, int64_t case_id, const char *satisfaction,
 
 /* ---- duplicates ---- */
 
-/* Whether `a` and `b` share DUP_RUN consecutive characters (or are equal
- * when `a` is shorter than that). */
-static bool titles_similar(const char *a, const char *b)
+/*
+ * Words a title opens or ends with that say nothing of its matter
+ * ("反映……问题", "关于……的", "再次要求……"): taken off both ends of a
+ * title before it is compared.  Inside a title they stay, since cutting
+ * them there could split other words ("需要求助").  Kept short: a word
+ * that does carry meaning must never be dropped.
+ */
+static const char *const stock_words[] = {
+	"反映", "关于", "要求", "请求", "投诉", "举报", "咨询", "建议",
+	"再次", "问题", "的",
+};
+
+/* The code point at *p, which moves past it (titles are valid UTF-8:
+ * the engine checked them). */
+static uint32_t next_cp(const char **p)
 {
-	const char *p, *q;
-	size_t i;
+	const unsigned char *s = (const unsigned char *)*p;
+	uint32_t c = *s++;
+	int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
 
-	if (!*a || !*b)
-		return false;
-	if (utf8_chars(a, strlen(a)) < DUP_RUN)
-		return strcmp(a, b) == 0;
-	for (p = a; *p; ) {
-		char run[DUP_RUN * 4 + 1];
+	if (more)
+		c &= 0x3Fu >> more;
+	while (more-- && (*s & 0xC0) == 0x80)
+		c = c << 6 | (*s++ & 0x3F);
+	*p = (const char *)s;
+	return c;
+}
 
-		/* Take DUP_RUN whole characters from p. */
-		for (q = p, i = 0; *q && i < DUP_RUN; i++)
-			do
-				q++;
-			while ((*q & 0xC0) == 0x80);
-		if (i < DUP_RUN)
-			break;
-		if ((size_t)(q - p) < sizeof(run)) {
-			memcpy(run, p, (size_t)(q - p));
-			run[q - p] = '\0';
-			if (strstr(b, run))
-				return true;
-		}
-		do
-			p++;
-		while ((*p & 0xC0) == 0x80);
+/* Full-width letters and digits as ASCII, letters in lower case. */
+static uint32_t fold(uint32_t c)
+{
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		c -= 0xFEE0;
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	return c;
+}
+
+/* Whether a (folded) character counts: not white space or punctuation
+ * (ASCII, Latin-1 signs, general, CJK and half-width punctuation). */
+static bool meaningful(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+	return !(c <= 0xBF || (c >= 0x2000 && c <= 0x206F) ||
+		 (c >= 0x3000 && c <= 0x303F) ||
+		 (c >= 0xFE30 && c <= 0xFE6F) ||
+		 (c >= 0xFF5F && c <= 0xFF65));
+}
+
+/* The characters of the stock word that the `n` characters at `v` begin
+ * with (at_end: end with), or 0. */
+static size_t stock_len(const uint32_t *v, size_t n, bool at_end)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < ARRAY_SIZE(stock_words); i++) {
+		const char *w = stock_words[i];
+		uint32_t cw[4];
+
+		for (k = 0; *w && k < ARRAY_SIZE(cw); k++)
+			cw[k] = next_cp(&w);
+		if (k > n)
+			continue;
+		for (j = 0; j < k; j++)
+			if (v[at_end ? n - k + j : j] != cw[j])
+				break;
+		if (j == k)
+			return k;
 	}
-	return false;
+	return 0;
 }
 
-static bool have_id(json_t *list, int64_t id)
+/* What of a title is compared: its character pairs (bigrams), sorted. */
+struct title_key {
+	uint64_t pair[DUP_CHARS];
+	size_t n;
+};
+
+static int pair_cmp(const void *a, const void *b)
 {
-	json_t *e;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The key of title `t`: its meaningful characters, folded, without the
+ * stock words at either end; a single character is its own pair. */
+static void title_key(const char *t, struct title_key *k)
+{
+	uint32_t c[DUP_CHARS];
+	size_t n = 0, off = 0, i, w;
+
+	while (t && *t && n < DUP_CHARS) {
+		uint32_t x = fold(next_cp(&t));
+
+		if (meaningful(x))
+			c[n++] = x;
+	}
+	for (;;) {
+		if ((w = stock_len(c + off, n - off, false)))
+			off += w;
+		else if ((w = stock_len(c + off, n - off, true)))
+			n -= w;
+		else
+			break;
+	}
+	k->n = 0;
+	if (n - off == 1)
+		k->pair[k->n++] = c[off];
+	for (i = off; i + 1 < n; i++)     /* a code point takes 21 bits */
+		k->pair[k->n++] = (uint64_t)c[i] << 21 | c[i + 1];
+	qsort(k->pair, k->n, sizeof(k->pair[0]), pair_cmp);
+}
+
+/* Whether two keys share more than half their pairs, by the Dice
+ * coefficient 2|A∩B| / (|A| + |B|) > 1/2 (pairs counted with their
+ * repeats).  An empty key, a title of stock words only, matches none. */
+static bool keys_similar(const struct title_key *a, const struct title_key *b)
+{
+	size_t i = 0, j = 0, shared = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->pair[i] == b->pair[j]) {
+			shared++;
+			i++;
+			j++;
+		} else if (a->pair[i] < b->pair[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return shared && 4 * shared > a->n + b->n;
+}
+
+bool dup_titles_similar(const char *a, const char *b)
+{
+	struct title_key ka, kb;
+
+	title_key(a, &ka);
+	title_key(b, &kb);
+	return keys_similar(&ka, &kb);
+}
+
+/* A case that may be a duplicate, until case_handled() has its say. */
+struct dup_cand {
+	int64_t id;
+	int version;
+	char *number, *title, *state, *proc;
+	const char *why;
+};
+
+struct dup_cands {
+	struct dup_cand *v;
+	size_t n, cap;
+};
+
+/* The columns cand_add() reads, first in both queries. */
+#define DUP_COLS "c.id, c.number, c.title, c.state, c.proc, c.version"
+
+static void cand_add(struct dup_cands *l, struct db_rows *rows,
+		     const char *why)
+{
+	int64_t id = db_int(rows, 0);
+	struct dup_cand *d;
 	size_t i;
 
-	json_array_foreach(list, i, e)
-		if (json_integer_value(json_object_get(e, "id")) == id)
-			return true;
-	return false;
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].id == id)
+			return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	d = &l->v[l->n++];
+	d->id = id;
+	d->number = dup_text(rows, 1);
+	d->title = dup_text(rows, 2);
+	d->state = dup_text(rows, 3);
+	d->proc = dup_text(rows, 4);
+	d->version = (int)db_int(rows, 5);
+	d->why = why;
 }
 
-static void add_dup(json_t *list, struct db_rows *rows, const char *why)
+static void cands_release(struct dup_cands *l)
 {
-	if (json_array_size(list) >= DUP_MAX || have_id(list, db_int(rows, 0)))
-		return;
-	json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}",
-		"id", (json_int_t)db_int(rows, 0),
-		"number", db_text(rows, 1) ? db_text(rows, 1) : "",
-		"title", db_text(rows, 2) ? db_text(rows, 2) : "",
-		"state", db_text(rows, 3) ? db_text(rows, 3) : "",
-		"procedure", db_text(rows, 4) ? db_text(rows, 4) : "",
-		"why", why));
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].number);
+		free(l->v[i].title);
+		free(l->v[i].state);
+		free(l->v[i].proc);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 static int dups_by_person(struct db *db, int64_t except, const char *phone,
-			  const char *id, json_t *list)
+			  const char *id, struct dup_cands *l)
 {
 	struct db_rows *rows;
 	int rc;
@@ -604,27 +745,27 @@ static int dups_by_person(struct db *db, int64_t except, const char *phone,
 		return 0;
 	/* From the person's rows (few) to their cases; the unary + keeps
 	 * the planner off the open-cases index, which would walk them all. */
-	rows = db_query(db, "SELECT c.id, c.number, c.title, c.state, c.proc, "
-			"p.phone_index FROM cases c JOIN petitioner p ON "
-			"p.case_id = c.id WHERE +c.is_final = 0 AND c.id <> ? "
-			"AND (p.phone_index = ? OR p.id_index = ?) ORDER BY "
-			"c.id DESC LIMIT 10", "iss", except, or_null(phone),
-			or_null(id));
+	rows = db_query(db, "SELECT " DUP_COLS ", p.phone_index FROM cases c "
+			"JOIN petitioner p ON p.case_id = c.id WHERE "
+			"+c.is_final = 0 AND c.id <> ? AND (p.phone_index = ? "
+			"OR p.id_index = ?) ORDER BY c.id DESC LIMIT "
+			DUP_WINDOW, "iss", except, or_null(phone), or_null(id));
 	if (!rows)
 		return db_errcode(db);
 	while ((rc = db_next(rows)) == 1) {
-		const char *pi = db_text(rows, 5);
+		const char *pi = db_text(rows, 6);
 
-		add_dup(list, rows, pi && phone && strcmp(pi, phone) == 0 ?
-			"phone" : "id_number");
+		cand_add(l, rows, pi && phone && strcmp(pi, phone) == 0 ?
+			 "phone" : "id_number");
 	}
 	db_rows_free(rows);
 	return rc < 0 ? rc : 0;
 }
 
 static int dups_by_title(struct db *db, int64_t except, const char *title,
-			 json_t *list)
+			 struct dup_cands *l)
 {
+	struct title_key want, got;
 	struct db_rows *rows;
 	int rc;
 
@@ -632,31 +773,57 @@ static int dups_by_title(struct db *db, int64_t except, const char *title,
 		return 0;
 	/* The newest open cases of the desk (index cases_open): a repeat
 	 * of a matter comes while the first is still being handled. */
-	rows = db_query(db, "SELECT id, number, title, state, proc FROM cases "
-			"WHERE is_final = 0 AND id <> ? AND proc IN "
-			"('petition', 'hotline') ORDER BY is_final, id DESC "
-			"LIMIT " DUP_WINDOW, "i", except);
+	rows = db_query(db, "SELECT " DUP_COLS " FROM cases c WHERE "
+			"c.is_final = 0 AND c.id <> ? AND c.proc IN "
+			"('petition', 'hotline') ORDER BY c.is_final, c.id "
+			"DESC LIMIT " DUP_WINDOW, "i", except);
 	if (!rows)
 		return db_errcode(db);
+	title_key(title, &want);
 	while ((rc = db_next(rows)) == 1) {
-		const char *t = db_text(rows, 2);
-
-		if (t && titles_similar(title, t))
-			add_dup(list, rows, "title");
+		title_key(db_text(rows, 2), &got);
+		if (keys_similar(&want, &got))
+			cand_add(l, rows, "title");
 	}
 	db_rows_free(rows);
 	return rc < 0 ? rc : 0;
 }
 
+/* The candidates the office still handles (case_handled()), at most
+ * DUP_MAX, appended to `out`. */
+static int cands_offer(struct db *db, const struct dup_cands *l, json_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < l->n && json_array_size(out) < DUP_MAX; i++) {
+		const struct dup_cand *d = &l->v[i];
+		int rc = case_handled(db, d->id,
+				      workflow_find(d->proc, d->version));
+
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			json_array_append_new(out, json_pack(
+				"{s:I,s:s,s:s,s:s,s:s,s:s}",
+				"id", (json_int_t)d->id, "number", d->number,
+				"title", d->title, "state", d->state,
+				"procedure", d->proc, "why", d->why));
+	}
+	return 0;
+}
+
 int party_duplicates(struct db *db, int64_t except, const char *phone_index,
 		     const char *id_index, const char *title, json_t **out)
 {
-	int rc;
+	struct dup_cands l = { 0 };
+	int rc = dups_by_person(db, except, phone_index, id_index, &l);
 
-	*out = json_array();
-	rc = dups_by_person(db, except, phone_index, id_index, *out);
 	if (rc == 0)
-		rc = dups_by_title(db, except, title, *out);
+		rc = dups_by_title(db, except, title, &l);
+	*out = json_array();
+	if (rc == 0)
+		rc = cands_offer(db, &l, *out);
+	cands_release(&l);
 	if (rc < 0) {
 		json_decref(*out);
 		*out = NULL;

@@ -43,6 +43,8 @@ struct keyring;
 struct req;
 
 #define DESK_PAGE_SIZE 50           /* cases on a page of a list */
+#define DESK_PAGE_SIZE_MAX 200      /* ... at most, as the API asks */
+#define DESK_PAGE_MAX 100000        /* pages of a list one may ask for */
 #define QUERY_CODE_LEN 12           /* characters of a query code */
 #define UNMASK_REASON_MAX 200       /* characters of a reason to unmask */
 
@@ -178,14 +180,23 @@ int query_code_find(struct db *db, const struct keyring *kr, const char *code,
 int party_rate(struct db *db, int64_t case_id, const char *satisfaction,
 	       int64_t now);
 
-/* Open cases of the desk's procedures, other than `except`, whose
+/* Cases of the desk's procedures still being handled (not final, the
+ * primary clock not stopped: case_handled()), other than `except`, whose
  * petitioner has the blind index `phone_index` or `id_index` (either may
- * be "" for none), or whose title
- * shares a run of at least four characters with `title`; at most 10,
- * newest first, as a JSON array of {id, number, title, state, why}.
- * 0 or a DB_E* code. */
+ * be "" for none), then those among the 300 newest whose title is like
+ * `title` (dup_titles_similar()); at most 10, newest first within each
+ * kind, as a JSON array of {id, number, title, state, procedure, why}
+ * (why: "phone", "id_number" or "title").  0 or a DB_E* code. */
 int party_duplicates(struct db *db, int64_t except, const char *phone_index,
 		     const char *id_index, const char *title, json_t **out);
+/* Whether two titles name one matter as a desk clerk reads them: with
+ * white space and punctuation dropped, full-width letters and digits
+ * folded, and the stock words that open or end a title ("反映", "关于",
+ * "要求", "再次", "问题", ...) taken off both ends, more than half of
+ * their character pairs are shared (Dice coefficient over bigrams
+ * > 0.5).  "要求公开征地补偿标准" and "再次要求公开补偿标准" are alike;
+ * "反映园区某路灯不亮" and "反映园区企业拖欠工资" are not. */
+bool dup_titles_similar(const char *a, const char *b);
 /* The blind indexes stored for a case ("" when none); 0 or DB_E*. */
 int party_indexes(struct db *db, int64_t case_id, char phone[65],
 		  char id[65]);
@@ -216,8 +227,12 @@ void desk_files_discard(struct desk_files *df);
 void desk_files_release(struct desk_files *df);
 /* Take action `a` on a case with the form's fields and the request's
  * uploads: files written first, then their rows and the action in one
- * transaction; the files are removed again when anything fails.  0, or
- * FZ_ERR with err filled (the engine's refusal or the upload's). */
+ * transaction; the files are removed again when anything fails.  An
+ * action that would hand an accusation to the department it accuses
+ * (its set_dept field names the petitioner row's accused_dept_id) is
+ * refused first (409 "accused_dept", PI-06).  Every action the desk
+ * takes on a case, page or API, comes through here.  0, or FZ_ERR with
+ * err filled (that refusal, the engine's, or the upload's). */
 int desk_act(struct req *r, struct engine_ctx *e, int64_t case_id,
 	     const struct wf_action *a, json_t *fields, struct fz_err *err);
 
@@ -264,6 +279,7 @@ int intake_fail(struct req *r, struct intake *in, int rc);
 struct desk_filter {
 	const char *procedure, *channel, *state;   /* "" for any */
 	int64_t year, dept, page;
+	int64_t size;               /* rows a page; 0: DESK_PAGE_SIZE */
 	bool open;                  /* only cases not in a final state */
 	/* the part of the desk the user may see (desk_may_read()), as
 	 * struct case_filter's reach confines it (-1: nobody) */
@@ -282,15 +298,27 @@ struct desk_row {
 
 struct desk_list {
 	struct desk_row *v;
-	size_t n;
+	size_t n, max;              /* rows, room for a page */
 	int64_t total;              /* rows on all pages */
 };
 
 /* The filter of ?procedure= ?channel= ?state= ?year= ?dept= ?open=1|0
  * ?page=, confined to what r->user may see (?dept= only counts for
- * readers of every case). */
+ * readers of every case), DESK_PAGE_SIZE rows a page.  For the list
+ * page: a value not valid counts as not given. */
 void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f);
-/* One page (DESK_PAGE_SIZE rows), newest first, and the total. */
+/* The same for the API, strictly, with ?page_size= (1 to
+ * DESK_PAGE_SIZE_MAX, default DESK_PAGE_SIZE) and ?open= defaulting to
+ * 0.  An empty value counts as not given; any other that is not valid
+ * (a procedure other than petition or hotline, a channel or state no
+ * definition of the desk has, a year outside 2000..9999, a dept that is
+ * no positive integer, open other than 0 or 1, a page outside
+ * 1..DESK_PAGE_MAX) is refused: FZ_ERR with err 400 "bad_filter"
+ * naming the first such parameter. */
+int desk_filter_check(struct req *r, struct desk_filter *f,
+		      struct fz_err *err);
+/* One page (f->size rows, DESK_PAGE_SIZE when 0), newest first, and the
+ * total. */
 int desk_list_load(struct db *db, const struct desk_filter *f,
 		   struct desk_list *l);
 void desk_list_release(struct desk_list *l);

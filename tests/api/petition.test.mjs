@@ -97,7 +97,9 @@ function api(srv, token) {
 async function publicSubmit(srv, fields) {
 	const c = new Client(srv.url);
 	await page(c, '/petition/new');
-	const r = await c.post('/petition/new', { csrf: c.csrf(), ...fields });
+	// a submission is answered with a redirect to its confirmation
+	const r = await c.post('/petition/new', { csrf: c.csrf(), ...fields },
+		{ follow: true });
 	return { c, r };
 }
 
@@ -292,6 +294,52 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		assert.equal(c.merged_into, first);
 	});
 
+	it('only cases still being handled are offered and merged into',
+	async () => {
+		const base = { channel: 'letter', content: '内容。',
+			received_date: today() };
+		// sharing 反映园区 no longer makes two matters one
+		const lamp = await register(officer, 'petition', { ...base,
+			title: '反映园区某路灯不亮', p_phone: '13622224444' });
+		const wages = await register(officer, 'petition', { ...base,
+			title: '反映园区企业拖欠工资', p_phone: '13622225555' });
+		const dupsOf = async (id) => (await (await officer.get(
+			`/api/v1/cases/${id}`)).json()).duplicates;
+		assert.ok(!(await dupsOf(wages)).some((d) => d.id === lamp));
+		assert.ok(!(await dupsOf(lamp)).some((d) => d.id === wages));
+		// a case whose reply is signed is no longer being handled
+		const old = await register(officer, 'petition', { ...base,
+			title: '要求公开园区拆迁补偿标准', p_phone: '13622226666' });
+		await must(officer, old, 'accept', { category: 'claim',
+			handling_dept: jfj });
+		await must(officer, old, 'assign', { handling_dept: jfj });
+		await must(clerk, old, 'draft_reply', { reply_text: '已公开。' });
+		await must(head, old, 'approve_reply');
+		await must(officer, old, 'close');
+		const again = await register(officer, 'petition', { ...base,
+			title: '再次要求公开园区拆迁补偿标准', p_phone: '13622226666' });
+		assert.ok(!(await dupsOf(again)).some((d) => d.id === old),
+			JSON.stringify(await dupsOf(again)));
+		assert.doesNotMatch(await page(officer, `/petitions/${again}`),
+			new RegExp(`name="duplicate_of" value="${old}"`));
+		// and takes no merge, by the page or the API
+		const oldNumber = (await (await officer.get(
+			`/api/v1/cases/${old}`)).json()).number;
+		let r = await act(officer, again, 'merge',
+			{ duplicate_of: String(old), merge_note: '重复件' });
+		assert.equal(r.status, 409, text(r.bodyText).slice(0, 800));
+		assert.ok(text(r.bodyText).includes(oldNumber));
+		assert.match(text(r.bodyText), /不再办理/);
+		r = await api(srv, bearer(srv, 'petition')).post(
+			`/api/v1/cases/${again}/actions/merge`,
+			{ fields: { duplicate_of: old } });
+		assert.equal(r.status, 409, r.bodyText);
+		const e = (await r.json()).error;
+		assert.equal(e.code, 'merge_invalid');
+		assert.ok(e.message.includes(oldNumber), e.message);
+		assert.equal(await state(officer, again), 'registered');
+	});
+
 	it('PI-02 AC-03 pages hold no full ID or phone; unmask is audited', async () => {
 		const id = await register(officer, 'petition', {
 			channel: 'letter', title: '社保转移问题', content: '社保无法转移。',
@@ -346,16 +394,63 @@ describe(`petitions and hotline desk (${backend})`, () => {
 			FULL_MOBILE);
 	});
 
-	it('PI-06 an accusation is hidden from the accused department', async () => {
-		const secret = '举报某局工作人员收受礼金';
+	it('PI-06 an accusation is not handed to the accused department',
+	async () => {
 		const id = await register(officer, 'petition', {
-			channel: 'letter', title: '检举控告', content: secret,
-			received_date: today(), p_name: '钱七', p_phone: '13855556666',
-			accused_dept: jfj,
+			channel: 'letter', title: '检举某局违规发放补贴',
+			content: '举报某局违规发放补贴。', received_date: today(),
+			p_name: '钱八', p_phone: '13855557777', accused_dept: jfj,
 		});
 		await must(officer, id, 'accept', { category: 'accusation',
-			handling_dept: jfj });
-		await must(officer, id, 'assign', { handling_dept: jfj });
+			handling_dept: dzb });
+		const before = await (await officer.get(`/api/v1/cases/${id}`))
+			.json();
+		const unchanged = async () => {
+			const now = await (await officer.get(`/api/v1/cases/${id}`))
+				.json();
+			assert.equal(now.state, 'accepted');
+			assert.equal(now.dept_id, before.dept_id);
+			assert.equal(now.history.length, before.history.length);
+		};
+		// the page refuses it, saying why
+		const r = await act(officer, id, 'assign', { handling_dept: jfj });
+		assert.equal(r.status, 409, text(r.bodyText).slice(0, 800));
+		assert.match(text(r.bodyText), /正是本事项检举控告的单位/);
+		await unchanged();
+		// so does the API, however the department is written
+		const a = api(srv, bearer(srv, 'petition'));
+		for (const dept of [Number(jfj), jfj, ` ${jfj} `]) {
+			const x = await a.post(`/api/v1/cases/${id}/actions/assign`,
+				{ fields: { handling_dept: dept } });
+			assert.equal(x.status, 409, x.bodyText);
+			const e = (await x.json()).error;
+			assert.equal(e.code, 'accused_dept');
+			assert.match(e.message, /检举控告/);
+			await unchanged();
+		}
+		// another department takes it
+		await must(officer, id, 'assign', { handling_dept: dzb });
+		assert.equal(await state(officer, id), 'assigned');
+		// a hotline ticket is not dispatched to it either
+		const t = await register(officer, 'hotline', {
+			request_type: 'complaint', channel: 'phone', title: '举报某局',
+			content: '举报某局工作人员。', p_phone: '13855557777',
+			accused_dept: jfj,
+		});
+		const x = await act(officer, t, 'dispatch', { dept: jfj });
+		assert.equal(x.status, 409, text(x.bodyText).slice(0, 800));
+		assert.equal(await state(officer, t), 'registered');
+	});
+
+	it('PI-06 an accusation is hidden from the accused department', async () => {
+		const secret = '举报某局工作人员收受礼金';
+		// the accused department co-handles it, and still sees nothing
+		const id = await register(officer, 'hotline', {
+			request_type: 'complaint', channel: 'phone', title: '检举控告',
+			content: secret, p_name: '钱七', p_phone: '13855556666',
+			accused_dept: jfj,
+		});
+		await must(officer, id, 'dispatch', { dept: dzb, co_depts: [jfj] });
 		const seen = await page(officer, `/petitions/${id}`);
 		assert.ok(seen.includes(secret));
 		for (const c of [clerk, head]) {
@@ -549,6 +644,50 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		assert.match((await r.json()).number, /^新高热/);
 	});
 
+	it('GET /api/v1/cases refuses filters it cannot apply; page_size',
+	async () => {
+		for (const [query, param] of [
+			['procedure=zzz', 'procedure'], ['year=abc', 'year'],
+			['year=1999', 'year'], ['state=zzz', 'state'],
+			['procedure=hotline&state=legal_review', 'state'],
+			['channel=zzz', 'channel'], ['dept=x', 'dept'],
+			['open=2', 'open'], ['open=true', 'open'], ['page=0', 'page'],
+			['page=x', 'page'], ['page_size=0', 'page_size'],
+			['page_size=201', 'page_size'], ['page_size=ten', 'page_size'],
+		]) {
+			const r = await officer.get(`/api/v1/cases?${query}`);
+			assert.equal(r.status, 400, `${query}: ${r.bodyText}`);
+			const e = (await r.json()).error;
+			assert.equal(e.code, 'bad_filter', query);
+			assert.ok(e.message.includes(param), `${query}: ${e.message}`);
+		}
+		// empty values are not given; good ones are applied
+		let r = await officer.get('/api/v1/cases?procedure=&year=&open=');
+		assert.equal(r.status, 200, r.bodyText);
+		const all = await r.json();
+		assert.equal(all.page_size, 50);
+		assert.ok(all.total >= 3);
+		const q = `procedure=petition&year=${today().slice(0, 4)}` +
+			'&state=registered&open=1&page_size=2';
+		r = await officer.get(`/api/v1/cases?${q}`);
+		assert.equal(r.status, 200, r.bodyText);
+		const one = await r.json();
+		assert.equal(one.page_size, 2);
+		assert.equal(one.cases.length, 2);
+		assert.ok(one.total > 2);
+		assert.ok(one.cases.every((c) => c.procedure === 'petition' &&
+			c.state === 'registered'));
+		const two = await (await officer.get(`/api/v1/cases?${q}&page=2`))
+			.json();
+		assert.equal(two.page, 2);
+		assert.ok(two.cases.every((c) => !one.cases.some((d) =>
+			d.id === c.id)));
+		r = await officer.get('/api/v1/cases?page_size=200');
+		assert.equal((await r.json()).page_size, 200);
+		// the list page still takes what it cannot apply as not given
+		await page(officer, '/petitions?year=abc&page=0&state=zzz');
+	});
+
 	it('OpenAPI document parses and lists the case paths', async () => {
 		const r = await new Client(srv.url).get('/api/openapi.json');
 		assert.equal(r.status, 200);
@@ -561,6 +700,12 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		assert.ok(doc['x-procedures'].petition.actions.some(
 			(x) => x.id === 'legal_opinion'));
 		assert.ok(doc['x-procedures'].hotline);
+		const list = doc.paths['/api/v1/cases'].get;
+		const size = list.parameters.find((p) => p.name === 'page_size');
+		assert.deepEqual([size.schema.minimum, size.schema.maximum,
+			size.schema.default], [1, 200, 50]);
+		assert.ok(list.responses['400']);
+		assert.match(list.description, /bad_filter/);
 	});
 
 	it('WB-08 public submissions are rate-limited per address', async () => {

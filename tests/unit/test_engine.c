@@ -891,6 +891,42 @@ static void test_merge(void **state)
 	assert_false(get_clock(dup, "notice").cancelled);
 }
 
+/* A case whose reply is out (its primary clock stopped) takes no
+ * duplicate, not even years after it was closed; one whose primary clock
+ * has not started yet does. */
+static void test_merge_into_handled_case(void **state)
+{
+	int64_t old = assigned_petition("2022-08-01"), fresh, dup;
+	char *number;
+
+	act(CLERK_A, "2022-08-10", old, "draft_reply",
+	    json_pack("{s:s,s:s}", "reply_text", "已安排疏通。", "outcome",
+		      "support"));
+	act(HEAD_A, "2022-08-12", old, "approve_reply", NULL);
+	fresh = create(PO, "2026-03-02", "petition",
+		       petition_fields("2026-03-02"));
+	dup = create(PO, "2026-03-02", "petition",
+		     petition_fields("2026-03-02"));
+	assert_int_equal(case_handled(F->db, old,
+				      workflow_find("petition", 0)), 1);
+	assert_int_equal(case_handled(F->db, fresh,
+				      workflow_find("petition", 0)), 0);
+	number = number_of(old);
+	refused(PO, "2026-03-03", dup, "merge",
+		json_pack("{s:I}", "duplicate_of", (json_int_t)old),
+		"merge_invalid", "不再办理");
+	act(PO, "2022-08-15", old, "close", text("close_note", "已答复"));
+	expect_state(old, "closed");
+	refused(PO, "2026-03-03", dup, "merge",
+		json_pack("{s:I}", "duplicate_of", (json_int_t)old),
+		"merge_invalid", number);
+	free(number);
+	/* Not yet accepted: its primary clock has not started. */
+	act(PO, "2026-03-03", dup, "merge",
+	    json_pack("{s:I}", "duplicate_of", (json_int_t)fresh));
+	expect_state(dup, "merged");
+}
+
 /* A small definition with a clock that starts after the create action,
  * pauses in working days, and one that does not move off a day off. */
 static const char gi_def[] =
@@ -1460,6 +1496,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_objection_window, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_into_handled_case,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_operations, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_version_kept, setup,

@@ -1344,6 +1344,7 @@ static void test_registering_office_moves_on(void **state)
 	static const char *const procs[] = { "petition", "hotline" };
 	struct engine_ctx c = as(CLERK_A, "2022-08-01");
 	struct fz_err err = { 0 };
+	json_t *fields;
 	int64_t id = 0;
 	size_t i, k;
 	int r;
@@ -1370,9 +1371,10 @@ static void test_registering_office_moves_on(void **state)
 	}
 	/* A clerk outside the petition office registers tickets only. */
 	assert_false(case_may_create(&c, "petition"));
-	assert_int_not_equal(case_create(&c, "petition",
-					 petition_fields("2022-08-01"), &id,
-					 &err), 0);
+	fields = petition_fields("2022-08-01");
+	assert_int_not_equal(case_create(&c, "petition", fields, &id, &err),
+			     0);
+	json_decref(fields);
 	assert_string_equal(err.code, "role_denied");
 	assert_true(case_may_create(&c, "hotline"));
 }

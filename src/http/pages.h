@@ -68,6 +68,9 @@ int api_cases(struct req *r);
 int api_case(struct req *r);
 int api_case_create(struct req *r);
 int api_case_act(struct req *r);
+
+/* attach/api.c */
+int api_attachments_create(struct req *r);
 int api_openapi(struct req *r);
 /* The home page's "我的待办": due-soon and overdue cases, 督办 reminders. */
 void petition_tasks_render(struct req *r);

@@ -111,6 +111,10 @@ const struct route app_routes[] = {
 	{ GET, "/api/v1/cases/{}", PERM_STAFF, API_READ, api_case, "api_case" },
 	{ POST, "/api/v1/cases/{}/actions/{}", PERM_STAFF, API_WRITE,
 	  api_case_act, "api_case_act" },
+	{ GET, "/api/v1/cases/{}/files/{}", PERM_STAFF, API_READ,
+	  page_petition_file, "api_case_file" },
+	{ POST, "/api/v1/attachments", PERM_STAFF, RF_API | UPLOAD,
+	  api_attachments_create, "api_attachments_create" },
 	{ GET, "/api/openapi.json", PERM_PUBLIC, API_READ, api_openapi,
 	  "api_openapi" },
 };

@@ -140,6 +140,32 @@ static json_t *fields_json(const struct api_view *v, json_t *fields)
 	return o;
 }
 
+/* The case's files with their download paths; none for the department
+ * an accusation names (PI-06). */
+static json_t *files_json(struct req *r, const struct api_view *v)
+{
+	json_t *all, *f, *a = json_array();
+	const char *key;
+	char url[80];
+
+	if (v->hidden)
+		return a;
+	all = desk_case_files(r, v->c.id);
+	json_object_foreach(all, key, f) {
+		int64_t id = 0;
+
+		if (parse_int64(key, 1, INT64_MAX, &id))
+			continue;
+		snprintf(url, sizeof(url), "/api/v1/cases/%lld/files/%lld",
+			 (long long)v->c.id, (long long)id);
+		json_object_set_new(f, "url", json_string(url));
+		json_object_set_new(f, "id", json_integer((json_int_t)id));
+		json_array_append(a, f);
+	}
+	json_decref(all);
+	return a;
+}
+
 static json_t *history_json(struct req *r, const struct api_view *v)
 {
 	struct case_event *ev = NULL;
@@ -262,6 +288,7 @@ static json_t *detail_json(struct req *r, const struct api_view *v,
 	json_object_set_new(o, "clocks", clocks_json(r, v));
 	json_object_set_new(o, "history", history_json(r, v));
 	json_object_set_new(o, "actions", actions_json(v));
+	json_object_set_new(o, "files", files_json(r, v));
 	if (!v->c.final)
 		json_object_set_new(o, "duplicates", duplicates_json(r, v));
 	return o;

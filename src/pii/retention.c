@@ -404,7 +404,9 @@ static int run_band(struct job *j, struct band *b)
 	return rc;
 }
 
-/* ---- attachment files of frozen cases ---- */
+/* ---- attachment files of frozen cases, and unclaimed uploads ---- */
+
+#define UNBOUND_SECONDS 86400   /* an upload no action has taken */
 
 struct file {
 	int64_t id, case_id;
@@ -418,11 +420,15 @@ static int select_files(struct job *j, int64_t after, struct file *v,
 	int rc;
 
 	*n = 0;
-	rows = db_query(j->db, "SELECT a.id, a.case_id, a.storage FROM "
-			"attachments a JOIN petitioner p ON p.case_id = "
-			"a.case_id WHERE p.expired_at > 0 AND a.expired_at = 0 "
-			"AND a.id > ? ORDER BY a.id LIMIT "
-			STR(RETENTION_BATCH), "i", after);
+	/* Also uploads no action took into a case within a day (the API
+	 * uploads first and binds in a second call): nothing needs them. */
+	rows = db_query(j->db, "SELECT a.id, COALESCE(a.case_id, 0), "
+			"a.storage FROM attachments a LEFT JOIN petitioner p "
+			"ON p.case_id = a.case_id WHERE a.expired_at = 0 AND "
+			"a.id > ? AND (p.expired_at > 0 OR (a.case_id IS NULL "
+			"AND a.created_at < ?)) ORDER BY a.id LIMIT "
+			STR(RETENTION_BATCH), "ii", after,
+			j->now - UNBOUND_SECONDS);
 	if (!rows)
 		return db_errcode(j->db);
 	while ((rc = db_next(rows)) == 1 && *n < RETENTION_BATCH) {
@@ -475,7 +481,8 @@ static int expire_files(struct job *j, const struct file *v, size_t n,
 }
 
 /* The files of cases frozen by this run or an earlier one (whose file
- * could not be deleted then), in batches as the rows. */
+ * could not be deleted then), and uploads left unbound for a day, in
+ * batches as the rows. */
 static int files_pass(struct job *j)
 {
 	struct file *v = xcalloc(RETENTION_BATCH, sizeof(*v));

@@ -179,6 +179,52 @@ describe(`attachments (${backend})`, () => {
 			.status, 404);
 	});
 
+	it('the API uploads first, then names the files in a create call',
+	async () => {
+		const t = srv.run(['user', 'token', 'petition', `附件-${Date.now()}`]);
+		assert.equal(t.code, 0, t.stderr);
+		const headers = { authorization:
+			`Bearer ${/^token: (\S+)$/m.exec(t.stdout)[1]}` };
+		const c = new Client(srv.url);
+		const up = await c.post('/api/v1/attachments', form({},
+			[['file', '来信.pdf', PDF], ['file', 'note.txt', '补充说明']]),
+			{ headers, origin: null });
+		assert.equal(up.status, 201, up.bodyText);
+		const files = (await up.json()).attachments;
+		assert.deepEqual(files.map((f) => [f.name, f.mime]), [
+			['来信.pdf', 'application/pdf'],
+			['note.txt', 'text/plain; charset=utf-8']]);
+		// a refused file uploads nothing
+		const bad = await c.post('/api/v1/attachments', form({},
+			[['file', 'x.pdf', '<html>']]), { headers, origin: null });
+		assert.equal(bad.status, 415);
+		assert.equal((await bad.json()).error.code, 'type_mismatch');
+		const made = await c.post('/api/v1/cases', { procedure: 'petition',
+			fields: { channel: 'letter', title: '来信反映', content: '见附件',
+				received_date: today(),
+				attachments: files.map((f) => f.id) },
+			petitioner: { name: '卫十三', phone: '13700002222' } },
+			{ json: true, headers, origin: null });
+		assert.equal(made.status, 201, made.bodyText);
+		const id = (await made.json()).id;
+		const got = await (await c.get(`/api/v1/cases/${id}`,
+			{ headers })).json();
+		assert.deepEqual(got.files.map((f) => f.name).sort(),
+			['note.txt', '来信.pdf']);
+		const dl = await c.get(got.files.find((f) => f.name === '来信.pdf')
+			.url, { headers });
+		assert.equal(dl.status, 200);
+		assert.ok(dl.buffer.equals(PDF));
+		// the same ids cannot go into a second case
+		const again = await c.post('/api/v1/cases', { procedure: 'petition',
+			fields: { channel: 'letter', title: '再次', content: 'x',
+				received_date: today(), attachments: [files[0].id] },
+			petitioner: { phone: '13700002222' } },
+			{ json: true, headers, origin: null });
+		assert.equal(again.status, 400);
+		assert.match((await again.json()).error.message, /已用于其他事项/);
+	});
+
 	it('a citizen can send files with an online submission', async () => {
 		const c = new Client(srv.url);
 		await c.get('/petition/new');

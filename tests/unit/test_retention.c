@@ -235,8 +235,9 @@ static int64_t blanked(const struct retention_result *res, const char *name)
 	return -1;
 }
 
-/* An uploaded file of a case, stored as the attachments module does:
- * `storage` is "xx/xx…" under DATA_DIR/attachments. */
+/* An uploaded file of a case (0: not taken into one), stored as the
+ * attachments module does on 2020-01-03: `storage` is "xx/xx…" under
+ * DATA_DIR/attachments. */
 static void add_attachment(struct fix *fx, int64_t case_id,
 			   const char *storage, char path[800])
 {
@@ -257,11 +258,36 @@ static void add_attachment(struct fix *fx, int64_t case_id,
 				 "field, name, mime, size, sm3, storage, "
 				 "created_at) VALUES (?, 'evidence', "
 				 "'fz1.k1.FILENAME', 'application/pdf', 12, "
-				 "'00', ?, ?)", "isi", case_id, storage,
+				 "'00', ?, ?)", "zsi", case_id, storage,
 				 at("2020-01-03")), 1);
 }
 
 /* ---- tests ---- */
+
+/* An upload no action took into a case goes after a day; one an open
+ * case holds stays. */
+static void test_PI_03_unclaimed_upload_removed(void **state)
+{
+	struct fix *fx = *state;
+	int64_t open = add_case(fx, NULL);
+	char lone[800], held[800];
+	struct retention_result res;
+
+	add_attachment(fx, 0, "cd/cd0123456789abcdef0123456789abcdef", lone);
+	add_attachment(fx, open, "ef/ef0123456789abcdef0123456789abcdef",
+		       held);
+	res = run(fx, "2020-01-03T20:00", false);
+	assert_int_equal(res.attachments, 0);
+	assert_int_equal(access(lone, F_OK), 0);
+	res = run(fx, "2020-01-05", false);
+	assert_int_equal(res.attachments, 1);
+	assert_int_equal(access(lone, F_OK), -1);
+	assert_int_equal(access(held, F_OK), 0);
+	assert_int_equal(scalar(fx, "SELECT COUNT(*) FROM attachments WHERE "
+				"case_id IS NULL AND expired_at > ?", 0), 1);
+	assert_int_equal(scalar(fx, "SELECT expired_at FROM attachments "
+				"WHERE case_id = ?", open), 0);
+}
 
 static void test_PI_03_register_is_mapped(void **state)
 {
@@ -598,6 +624,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_PI_03_undeletable_file_tried_again, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_PI_03_unclaimed_upload_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_PI_03_batches, setup,
 						teardown),
 	};

@@ -190,6 +190,38 @@ void calendar_years(const struct calendar *c, int *first, int *last)
 	civil_from_days(c->items[c->n - 1].day, last, &m, &d);
 }
 
+int calendar_notices(const struct calendar *c)
+{
+	int n = 0, last = 0, y, m, d;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->items[i].kind != CAL_OFF)
+			continue;
+		civil_from_days(c->items[i].day, &y, &m, &d);
+		if (y != last)
+			n++;
+		last = y;
+	}
+	return n;
+}
+
+bool calendar_equal(const struct calendar *a, const struct calendar *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	/* Field by field: the bytes after a name's terminator are not
+	 * set. */
+	for (i = 0; i < a->n; i++)
+		if (a->items[i].day != b->items[i].day ||
+		    a->items[i].kind != b->items[i].kind ||
+		    strcmp(a->items[i].name, b->items[i].name) != 0)
+			return false;
+	return true;
+}
+
 bool calendar_is_working(const struct calendar *c, cal_day d)
 {
 	const struct cal_entry *e = calendar_lookup(c, d);

@@ -66,6 +66,11 @@ const struct cal_entry *calendar_entries(const struct calendar *c,
 					 size_t *n);
 /* First and last year any notice covers (0 when empty). */
 void calendar_years(const struct calendar *c, int *first, int *last);
+/* How many annual notices the calendar holds: the years with a day off
+ * (every notice gives days off in its own year). */
+int calendar_notices(const struct calendar *c);
+/* Whether two calendars hold the same dated entries. */
+bool calendar_equal(const struct calendar *a, const struct calendar *b);
 
 bool calendar_is_working(const struct calendar *c, cal_day d);
 /* Why a day is or is not a working day: "春节" (a day off or make-up day

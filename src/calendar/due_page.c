@@ -95,7 +95,7 @@ static void due_form(struct req *r, const struct due_query *q,
 
 static void due_result(struct req *r, const struct due_query *q)
 {
-	const struct calendar *cal = r->w->srv->cal;
+	const struct calendar *cal = server_calendar(r->w->srv);
 	struct buf ex = BUF_INIT;
 	struct cal_due d;
 	char due[11];

@@ -24,7 +24,10 @@ static const char help[] =
 	"usage: fazhi serve [--data-dir DIR] [--listen HOST:PORT] [--db URL]\n"
 	"                   [--workers N] [options]\n\n"
 	"Run the web server until SIGTERM or SIGINT, which finish the\n"
-	"requests in flight and stop.\n\n"
+	"requests in flight and stop.  A changed working-day calendar\n"
+	"(DATA_DIR/calendar.tsv, e.g. after 'fazhi calendar import') is\n"
+	"picked up within a minute, or at once on SIGHUP, and the open\n"
+	"cases are re-timed.\n\n"
 	"  --listen HOST:PORT   default 127.0.0.1:8080\n"
 	"  --db URL             override the database in fazhi.conf\n"
 	"  --workers N          worker threads (default: number of cores)\n"
@@ -81,8 +84,7 @@ static int load_procedures(struct server *srv, const char *data_dir)
 {
 	struct fz_err err = { 0 };
 
-	srv->cal = calendar_open(data_dir, &err);
-	if (!srv->cal)
+	if (cal_live_init(&srv->calendar, data_dir, &err))
 		return error("calendar: %s", err.msg);
 	if (workflows_load(workflows_default_dir(), &err))
 		return error("procedure definitions: %s", err.msg);
@@ -208,6 +210,8 @@ int cmd_serve(int argc, char **argv)
 	if (prepare_database(&a, &srv) ||
 	    open_access_log(&srv, access, a.data_dir))
 		goto out_app;
+	/* Before the writer thread starts, so that it inherits the mask. */
+	server_block_signals();
 	srv.gc = gc_start(a.db_url, 256, err, sizeof(err));
 	if (!srv.gc) {
 		error("group commit writer: %s", err);
@@ -223,7 +227,8 @@ out_app:
 	if (srv.access_log && srv.access_log != stdout)
 		fclose(srv.access_log);
 	static_free(srv.statics);
-	calendar_free(srv.cal);
+	/* After gc_stop(): no deferred job holds a calendar any more. */
+	cal_live_free(&srv.calendar);
 	workflows_unload();
 	metrics_free(srv.metrics);
 	app_close(&a);

@@ -639,19 +639,24 @@ static int retime_one(struct db *db, const struct calendar *cal,
 	cal_day before = k->due;
 	int paused = k->paused_days;
 	int rc = recompute(db, cal, k);
+	char from[11], to[11];
 
 	if (rc < 0 || (before == k->due && paused == k->paused_days))
 		return rc;
 	rc = save_clock(db, k);
 	if (rc < 0)
 		return rc;
+	/* Dates as people read them: the audit trail outlives the day
+	 * numbering of this program. */
+	cal_format(before, from);
+	cal_format(k->due, to);
 	if (json_array_size(cases) < 100)
-		json_array_append_new(cases, json_pack("{s:I,s:s,s:i,s:i}",
+		json_array_append_new(cases, json_pack("{s:I,s:s,s:s,s:s}",
 						       "case",
 						       (json_int_t)k->case_id,
 						       "clock", k->clock_id,
-						       "from", (int)before,
-						       "to", (int)k->due));
+						       "from", from,
+						       "to", to));
 	return 1;
 }
 

@@ -2,9 +2,10 @@
  *
  * Each worker thread runs its own event loop and evhttp over a dup() of the
  * one listening socket (evhttp closes the socket it is given when freed, so
- * each needs its own descriptor).  The main thread only waits for SIGTERM
- * or SIGINT, then asks each worker to stop accepting, finish the requests
- * in flight and leave its loop.
+ * each needs its own descriptor).  The main thread only waits for signals:
+ * SIGHUP has worker 0 look at the calendar files at once; SIGTERM or
+ * SIGINT asks each worker to stop accepting, finish the requests in
+ * flight and leave its loop.
  */
 #include "http/server.h"
 
@@ -41,6 +42,11 @@
 #define STOP_GRACE_NS (10LL * 1000000000)
 
 struct server *server_current;
+
+const struct calendar *server_calendar(const struct server *srv)
+{
+	return cal_live_get(&srv->calendar);
+}
 
 /* Split "host:port" (or "[v6]:port", or ":port"). */
 static int split_listen(const char *spec, char *host, size_t hostlen,
@@ -343,8 +349,8 @@ static void supervise(evutil_socket_t fd, short what, void *arg)
 
 	if (atomic_load(&w->srv->stopping))
 		return;
-	if (w->srv->cal && engine_supervise(w->db, w->srv->cal, clock_now(),
-					    &created) < 0)
+	if (engine_supervise(w->db, server_calendar(w->srv), clock_now(),
+			     &created) < 0)
 		fprintf(stderr, "fazhi: supervision sweep failed: %s\n",
 			db_errmsg(w->db));
 	else if (created)
@@ -354,14 +360,92 @@ static void supervise(evutil_socket_t fd, short what, void *arg)
 	event_base_once(w->base, -1, EV_TIMEOUT, supervise, w, &next);
 }
 
+/* Worker 0 also keeps the calendar current: a notice imported with
+ * `fazhi calendar import`, or a file edited by hand, is in force within
+ * a minute without a restart (at once on SIGHUP). */
+#define CALENDAR_CHECK_SECONDS 60
+
+/* Re-time the open clocks with the calendar in force; 0, or < 0 after
+ * logging the failure (the pass is then tried again at the next look). */
+static int retime_open(struct worker *w, bool reloaded)
+{
+	struct server *srv = w->srv;
+	const struct calendar *cal = server_calendar(srv);
+	int changed = 0;
+
+	if (engine_retime_open(w->db, cal, &changed) < 0) {
+		fprintf(stderr, "fazhi: %sre-timing open cases failed, will "
+			"retry: %s\n", reloaded ? "calendar reloaded; " : "",
+			db_errmsg(w->db));
+		return FZ_ERR;
+	}
+	if (reloaded)
+		fprintf(stderr, "fazhi: calendar reloaded: %d notices, %d open "
+			"clocks re-timed\n", calendar_notices(cal), changed);
+	else if (changed)
+		fprintf(stderr, "fazhi: calendar: %d more open clocks "
+			"re-timed\n", changed);
+	return FZ_OK;
+}
+
+/* Reload the calendar if its files changed, then re-time open clocks.
+ * Runs on worker 0 only, so reloads never overlap and its connection is
+ * free between callbacks. */
+static void calendar_check(struct worker *w)
+{
+	struct server *srv = w->srv;
+	struct fz_err err = { 0 };
+	int rc;
+
+	if (atomic_load(&srv->stopping))
+		return;
+	rc = cal_live_reload(&srv->calendar, &err);
+	if (rc < 0)
+		fprintf(stderr, "fazhi: calendar not reloaded, the one in force "
+			"stays: %s\n", err.msg);
+	/* Two passes: one now, and one once the requests that were in
+	 * flight at the swap are done (they take far less than a check
+	 * interval plus the connection timeout), for the clocks they
+	 * started or moved with the calendar they had taken before it. */
+	if (rc == 1) {
+		srv->cal_retime = 2;
+		srv->cal_settle_ns = clock_mono_ns() + (int64_t)(
+			CALENDAR_CHECK_SECONDS + srv->cfg.timeout_s) * 1000000000;
+	}
+	if (srv->cal_retime == 0 || (srv->cal_retime == 1 &&
+				     clock_mono_ns() < srv->cal_settle_ns))
+		return;
+	if (retime_open(w, rc == 1) == 0)
+		srv->cal_retime--;
+}
+
+static void calendar_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct timeval next = { CALENDAR_CHECK_SECONDS, 0 };
+
+	if (atomic_load(&w->srv->stopping))
+		return;
+	calendar_check(w);
+	event_base_once(w->base, -1, EV_TIMEOUT, calendar_tick, w, &next);
+}
+
+static void calendar_hup(evutil_socket_t fd, short what, void *arg)
+{
+	calendar_check(arg);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
 	if (w->index == 0) {
 		struct timeval soon = { 1, 0 };
+		struct timeval minute = { CALENDAR_CHECK_SECONDS, 0 };
 
 		event_base_once(w->base, -1, EV_TIMEOUT, supervise, w, &soon);
+		event_base_once(w->base, -1, EV_TIMEOUT, calendar_tick, w,
+				&minute);
 	}
 	event_base_dispatch(w->base);
 	return NULL;
@@ -414,31 +498,51 @@ static void worker_release(struct worker *w)
 	i18n_close(&w->opencc);
 }
 
-static int wait_for_signal(void)
+static void server_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+void server_block_signals(void)
+{
+	sigset_t set;
+
+	server_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Wait for SIGTERM or SIGINT and return it; on the way, hand each SIGHUP
+ * to worker 0 as a calendar check. */
+static int wait_for_stop(struct worker *w0)
 {
 	sigset_t set;
 	int sig = 0;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigwait(&set, &sig);
-	return sig;
+	server_signals(&set);
+	for (;;) {
+		struct timeval now = { 0, 0 };
+
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig != SIGHUP)
+			return sig;
+		event_base_once(w0->base, -1, EV_TIMEOUT, calendar_hup, w0,
+				&now);
+	}
 }
 
 int server_run(struct server *srv)
 {
 	struct worker *workers;
-	sigset_t set;
 	int fd, i, started = 0, rc = FZ_OK;
 
 	evthread_use_pthreads();
-	/* Block the stop signals in every thread; the main thread collects
-	 * them with sigwait() so no handler runs inside a worker. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* Block our signals in every thread; the main thread collects them
+	 * with sigwait() so no handler runs inside a worker. */
+	server_block_signals();
 	signal(SIGPIPE, SIG_IGN);
 
 	fd = open_listener(srv->cfg.listen);
@@ -463,7 +567,7 @@ int server_run(struct server *srv)
 	if (rc == FZ_OK) {
 		printf("fazhi: listening on http://%s/\n", srv->cfg.listen);
 		fflush(stdout);
-		i = wait_for_signal();
+		i = wait_for_stop(&workers[0]);
 		fprintf(stderr, "fazhi: %s received, finishing requests\n",
 			i == SIGINT ? "SIGINT" : "SIGTERM");
 	}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "calendar/official.h"
 #include "http/http.h"
 
 struct keyring;
@@ -22,7 +23,6 @@ struct sm2_key;
 struct static_cache;
 struct metrics;
 struct group_commit;
-struct calendar;
 
 struct server_config {
 	const char *listen;      /* "127.0.0.1:8080" */
@@ -49,7 +49,12 @@ struct server {
 	struct static_cache *statics;
 	struct metrics *metrics;
 	struct group_commit *gc; /* the one writer of deferred requests */
-	struct calendar *cal;    /* the official working-day calendar */
+	/* The official working-day calendar: read it only through
+	 * server_calendar(), since worker 0 replaces it when its files
+	 * change (server.c). */
+	struct cal_live calendar;
+	int cal_retime;          /* re-timing passes still due (worker 0) */
+	int64_t cal_settle_ns;   /* the second pass not before (monotonic) */
 	FILE *access_log;
 	pthread_mutex_t log_lock;
 	atomic_bool stopping;
@@ -75,8 +80,23 @@ struct worker {
 	pthread_t thread;
 };
 
-/* Run until SIGTERM or SIGINT; returns 0 after a graceful stop. */
+/* Run until SIGTERM or SIGINT; returns 0 after a graceful stop.
+ * SIGHUP, and a look every minute, reload the calendar when its files
+ * changed and re-time the open cases' clocks.  `srv->calendar` must be
+ * open (cal_live_init()); the caller frees it after the group commit
+ * writer stopped, since deferred jobs may still hold a calendar. */
 int server_run(struct server *srv);
+
+/* Block SIGTERM, SIGINT and SIGHUP in the calling thread, and so in every
+ * thread it starts later: server_run() collects them with sigwait(), and
+ * a thread that left them unblocked would be killed by them instead.
+ * Call it before starting any thread (the group commit writer). */
+void server_block_signals(void);
+
+/* The calendar in force.  Any thread may call it; the calendar stays
+ * valid until the server is freed, even after a reload replaced it, so
+ * a request may keep and use what it got.  Never NULL while serving. */
+const struct calendar *server_calendar(const struct server *srv);
 
 /* The process-wide server, for code that has no request at hand
  * (the audit checkpoint signer, metrics). NULL outside `serve`. */

@@ -234,10 +234,11 @@ static void clock_row(struct view *v, const struct case_clock *k,
 	     k->unit == CAL_WORKING_DAYS ? "工作日" : "自然日", start, due,
 	     due);
 	if (!k->stopped && k->supervised)
-		desk_due_badge(&r->out, r->w->srv->cal, k->due, today);
+		desk_due_badge(&r->out, server_calendar(r->w->srv), k->due,
+			       today);
 	html(&r->out, "</td><td>%s</td><td>", clock_state(k));
-	if (case_clock_explain(r->db, r->w->srv->cal, v->c.id, k->clock_id,
-			       &ex) == 0) {
+	if (case_clock_explain(r->db, server_calendar(r->w->srv), v->c.id,
+			       k->clock_id, &ex) == 0) {
 		html(&r->out, "<details><summary>计算说明</summary>"
 		     "<pre>%s</pre></details>", buf_cstr(&ex));
 	}

@@ -18,7 +18,7 @@ void desk_ctx_init(struct req *r, struct db *db, struct desk_ctx *c)
 	c->e.db = db;
 	c->e.roles = r->user ? r->user->roles : 0;
 	c->e.dept_id = r->user ? r->user->dept_id : 0;
-	c->e.cal = r->w->srv->cal;
+	c->e.cal = server_calendar(r->w->srv);
 	c->e.now = clock_now();
 }
 

@@ -139,7 +139,7 @@ static void due_cell(struct req *r, const struct desk_row *x,
 		return;
 	cal_format(due, d);
 	html(&r->out, "<time datetime=\"%s\">%s</time>", d, d);
-	desk_due_badge(&r->out, r->w->srv->cal, due, today);
+	desk_due_badge(&r->out, server_calendar(r->w->srv), due, today);
 }
 
 static void list_tr(struct req *r, const struct desk_row *x,
@@ -309,7 +309,7 @@ static int task_due(const struct due_item *it, void *arg)
 	     "<td class=\"wrap\">%s</td><td>%s</td><td><time datetime=\"%s\">"
 	     "%s</time>", it->case_id, it->number, it->title, it->clock_label,
 	     d, d);
-	desk_due_badge(b, t->r->w->srv->cal, it->due, t->today);
+	desk_due_badge(b, server_calendar(t->r->w->srv), it->due, t->today);
 	html(b, "</td></tr>");
 	return 0;
 }
@@ -345,12 +345,12 @@ static int due_items(struct req *r, struct tasks *t)
 	int rc = 0;
 
 	if (u->dept_id)
-		rc = engine_due_lists(r->db, r->w->srv->cal, t->today,
-				      u->dept_id, 0, task_due, t);
+		rc = engine_due_lists(r->db, server_calendar(r->w->srv),
+				      t->today, u->dept_id, 0, task_due, t);
 	t->skip_dept = u->dept_id;
 	if (rc >= 0)
-		rc = engine_due_lists(r->db, r->w->srv->cal, t->today, 0,
-				      u->id, task_due, t);
+		rc = engine_due_lists(r->db, server_calendar(r->w->srv),
+				      t->today, 0, u->id, task_due, t);
 	t->skip_dept = 0;
 	if (t->n)
 		table_end(&r->out, due_cols, t->n, "");
@@ -413,7 +413,8 @@ void petition_tasks_render(struct req *r)
 	size_t shown;
 	int rc;
 
-	if (!u || !roles_allow(u->roles, PERM_STAFF) || !r->w->srv->cal) {
+	if (!u || !roles_allow(u->roles, PERM_STAFF) ||
+	    !server_calendar(r->w->srv)) {
 		html(&r->out, "<p class=\"muted\">暂无待办事项</p>");
 		return;
 	}

@@ -22,6 +22,10 @@
 #   BENCH_THREADS      wrk threads (default 2)
 #   BENCH_CONNECTIONS  wrk connections (default 64)
 #   BENCH_WRITERS      sqlite_commits threads (default 8)
+#   BENCH_SYNC_US      when set, both sides run with bench/intake/slow_sync.c
+#                      preloaded: every fsync/fdatasync takes at least this
+#                      many microseconds more (a disk slower to flush than
+#                      a virtual disk that returns at once)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +36,8 @@ secs=${BENCH_SECONDS:-10}
 threads=${BENCH_THREADS:-2}
 conns=${BENCH_CONNECTIONS:-64}
 writers=${BENCH_WRITERS:-8}
+sync_us=${BENCH_SYNC_US:-}
+shim=${SLOW_SYNC:-$root/build-release/libslow_sync.so}
 # shellcheck source=bench/lib.sh
 . "$here/../lib.sh"
 
@@ -41,6 +47,12 @@ command -v node >/dev/null || die "node not found (run scripts/setup.sh)"
 [ -x "$ref" ] || die "no sqlite_commits at $ref" \
 	"(cmake --build build-release --target sqlite_commits)"
 
+if [ -n "$sync_us" ]; then
+	[ -f "$shim" ] || die "no $shim" \
+		"(cmake --build build-release --target slow_sync)"
+	export LD_PRELOAD=$shim BENCH_SYNC_US=$sync_us
+	say "every fsync takes $sync_us us more (slow_sync preloaded)"
+fi
 start_fazhi
 token=$("$bin" user token petition bench --data-dir "$scratch/data" |
 	awk '/^token:/ { print $2 }')

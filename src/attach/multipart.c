@@ -65,17 +65,6 @@ static bool is_bchar(unsigned char c)
 	return c && strchr("'()+_,-./:=? ", c);
 }
 
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---- header parameters ---- */
 
 /* A cursor over one header value. */
@@ -363,35 +352,6 @@ static int parse_headers(const char *s, size_t n, struct part *p,
 
 /* ---- collecting the results ---- */
 
-static void form_push(struct kvlist *l, char *key, char *val, size_t vlen)
-{
-	struct kv *kv;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
-	}
-	kv = &l->items[l->n++];
-	kv->key = key;
-	kv->val = val;
-	kv->vlen = vlen;
-}
-
-/* Drop what this parse appended (as parse_urlencoded() does). */
-static void form_truncate(struct kvlist *l, size_t keep)
-{
-	while (l->n > keep) {
-		l->n--;
-		free(l->items[l->n].key);
-		free(l->items[l->n].val);
-	}
-	if (!l->n) {
-		free(l->items);
-		l->items = NULL;
-		l->cap = 0;
-	}
-}
-
 static void files_push(struct upload **files, size_t *n, struct part *p)
 {
 	struct upload *u;
@@ -458,7 +418,7 @@ static int keep_part(struct part *p, struct kvlist *form,
 	if (!utf8_valid(p->data, p->len))
 		return fz_fail(err, 400, "bad_multipart",
 			       "表单字段“%s”不是有效的 UTF-8 文本", p->name);
-	form_push(form, p->name, xstrndup(p->data, p->len), p->len);
+	kvlist_push(form, p->name, xstrndup(p->data, p->len), p->len);
 	p->name = NULL;
 	part_clear(p);
 	return FZ_OK;
@@ -555,7 +515,7 @@ int multipart_parse(const void *body, size_t n, const char *boundary,
 	}
 fail:
 	part_clear(&p);
-	form_truncate(form, form_start);
+	kvlist_truncate(form, form_start);
 	files_truncate(files, nfiles, files_start);
 	return FZ_ERR;
 }

@@ -120,6 +120,17 @@ void warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	int64_t v = 0;

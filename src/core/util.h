@@ -46,6 +46,9 @@ FZ_NORETURN void die(const char *fmt, ...) FZ_PRINTF(1, 2);
 int error(const char *fmt, ...) FZ_PRINTF(1, 2);
 void warn(const char *fmt, ...) FZ_PRINTF(1, 2);
 
+/* The value of a hexadecimal digit, or -1. */
+int hex_digit(int c);
+
 /* Parse a whole decimal integer in [min, max]; 0 on success. */
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 bool str_eq(const char *a, const char *b);

@@ -65,17 +65,6 @@ static bool kid_ok(const char *s, size_t n)
 	return true;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode exactly 2n hex digits s[0..slen) into n bytes. */
 static int unhex(const char *s, size_t slen, uint8_t *out, size_t n)
 {

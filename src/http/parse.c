@@ -8,8 +8,7 @@
 
 /* ---- key/value lists ---- */
 
-/* Append a pair, taking ownership of `key` and `val`. */
-static void kvlist_push(struct kvlist *l, char *key, char *val, size_t vlen)
+void kvlist_push(struct kvlist *l, char *key, char *val, size_t vlen)
 {
 	struct kv *kv;
 
@@ -23,12 +22,7 @@ static void kvlist_push(struct kvlist *l, char *key, char *val, size_t vlen)
 	kv->vlen = vlen;
 }
 
-/*
- * Drop the pairs from index `keep` on.  A list that ends up empty also
- * gives back its array, so a failed parse into an empty list leaves
- * nothing for the caller to free.
- */
-static void kvlist_truncate(struct kvlist *l, size_t keep)
+void kvlist_truncate(struct kvlist *l, size_t keep)
 {
 	while (l->n > keep) {
 		l->n--;
@@ -75,17 +69,6 @@ enum decode_result {
 	DECODE_TOO_LONG = -2,
 	DECODE_BAD_TEXT = -3,
 };
-
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decode the `n` bytes at `s` ('+' and %XX) into a new NUL-terminated

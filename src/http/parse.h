@@ -47,6 +47,12 @@ struct kvlist {
 
 /* Free every pair and the array; the list is empty (KVLIST_INIT) after. */
 void kvlist_release(struct kvlist *l);
+/* Append a pair, taking ownership of `key` and `val`. */
+void kvlist_push(struct kvlist *l, char *key, char *val, size_t vlen);
+/* Drop the pairs from index `keep` on.  A list that ends up empty also
+ * gives back its array, so a failed parse into an empty list leaves
+ * nothing for the caller to free. */
+void kvlist_truncate(struct kvlist *l, size_t keep);
 
 /* Value of the first pair named `key`, or NULL when there is none. */
 const char *kv_get(const struct kvlist *l, const char *key);

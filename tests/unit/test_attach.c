@@ -27,6 +27,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
+#include "fixtures.h"
 #include "store/store.h"
 
 static char tmpdir[] = "/tmp/fz-test-attach-XXXXXX";
@@ -1034,14 +1035,7 @@ static int dirseq;
 static int64_t insert_id(struct db *db, const char *sql, const char *fmt,
 			 int64_t a)
 {
-	struct db_rows *r = db_query(db, sql, fmt, a);
-	int64_t id;
-
-	assert_non_null(r);
-	assert_int_equal(db_next(r), 1);
-	id = db_int(r, 0);
-	db_rows_free(r);
-	return id;
+	return fx_returned_id(db_query(db, sql, fmt, a));
 }
 
 static int fx_setup(void **state)

@@ -358,25 +358,14 @@ static int kat_fault(void)
 #endif
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode exactly `n` bytes of hex from a trusted constant. */
 static void unhex(const char *hex, uint8_t *out, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		out[i] = (uint8_t)(hex_value(hex[2 * i]) << 4 |
-				   hex_value(hex[2 * i + 1]));
+		out[i] = (uint8_t)(hex_digit(hex[2 * i]) << 4 |
+				   hex_digit(hex[2 * i + 1]));
 }
 
 /* Compare `got` with the expected hex.  The fault hook spoils the

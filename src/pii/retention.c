@@ -420,13 +420,15 @@ static int select_files(struct job *j, int64_t after, struct file *v,
 	int rc;
 
 	*n = 0;
-	/* Also uploads no action took into a case within a day (the API
-	 * uploads first and binds in a second call): nothing needs them. */
+	/* Also uploads nothing took within a day (the API uploads first
+	 * and binds in a second call): no case, and no other owner named in
+	 * `field` (a permit's full text, say). */
 	rows = db_query(j->db, "SELECT a.id, COALESCE(a.case_id, 0), "
 			"a.storage FROM attachments a LEFT JOIN petitioner p "
 			"ON p.case_id = a.case_id WHERE a.expired_at = 0 AND "
 			"a.id > ? AND (p.expired_at > 0 OR (a.case_id IS NULL "
-			"AND a.created_at < ?)) ORDER BY a.id LIMIT "
+			"AND a.field = '' AND a.created_at < ?)) ORDER BY a.id "
+			"LIMIT "
 			STR(RETENTION_BATCH), "ii", after,
 			j->now - UNBOUND_SECONDS);
 	if (!rows)

@@ -256,26 +256,31 @@ static void add_attachment(struct fix *fx, int64_t case_id,
 	fclose(f);
 	assert_int_equal(db_exec(fx->db, "INSERT INTO attachments (case_id, "
 				 "field, name, mime, size, sm3, storage, "
-				 "created_at) VALUES (?, 'evidence', "
+				 "created_at) VALUES (?, ?, "
 				 "'fz1.k1.FILENAME', 'application/pdf', 12, "
-				 "'00', ?, ?)", "zsi", case_id, storage,
+				 "'00', ?, ?)", "zssi", case_id,
+				 case_id ? "evidence" : "", storage,
 				 at("2020-01-03")), 1);
 }
 
 /* ---- tests ---- */
 
-/* An upload no action took into a case goes after a day; one an open
- * case holds stays. */
+/* An upload nothing took goes after a day; one an open case holds, or
+ * one another owner named in `field`, stays. */
 static void test_PI_03_unclaimed_upload_removed(void **state)
 {
 	struct fix *fx = *state;
 	int64_t open = add_case(fx, NULL);
-	char lone[800], held[800];
+	char lone[800], held[800], owned[800];
 	struct retention_result res;
 
 	add_attachment(fx, 0, "cd/cd0123456789abcdef0123456789abcdef", lone);
 	add_attachment(fx, open, "ef/ef0123456789abcdef0123456789abcdef",
 		       held);
+	add_attachment(fx, 0, "aa/aa0123456789abcdef0123456789abcdef",
+		       owned);
+	assert_int_equal(db_exec(fx->db, "UPDATE attachments SET field = "
+				 "'permit' WHERE storage LIKE 'aa/%'", ""), 1);
 	res = run(fx, "2020-01-03T20:00", false);
 	assert_int_equal(res.attachments, 0);
 	assert_int_equal(access(lone, F_OK), 0);
@@ -283,6 +288,7 @@ static void test_PI_03_unclaimed_upload_removed(void **state)
 	assert_int_equal(res.attachments, 1);
 	assert_int_equal(access(lone, F_OK), -1);
 	assert_int_equal(access(held, F_OK), 0);
+	assert_int_equal(access(owned, F_OK), 0);
 	assert_int_equal(scalar(fx, "SELECT COUNT(*) FROM attachments WHERE "
 				"case_id IS NULL AND expired_at > ?", 0), 1);
 	assert_int_equal(scalar(fx, "SELECT expired_at FROM attachments "

@@ -455,6 +455,11 @@ static int apply_one(const struct clock_act *a, const struct wf_clock *c,
 	if (!rc && engine_action_listed(c->start, c->nstart, act) &&
 	    (!exists || k.stopped) && !a->dry_run)
 		rc = op_start(a, c, &k, exists, err);
+	if (!rc && engine_action_listed(c->restart, c->nrestart, act)) {
+		rc = need_running(a, c, &k, exists, true, err);
+		if (!rc && !a->dry_run)
+			rc = op_start(a, c, &k, exists, err);
+	}
 	return rc;
 }
 

@@ -20,6 +20,9 @@
  *    including R are not counted (in the clock's unit), so counting goes
  *    on from the day after the resumption; pausing needs a running clock,
  *    resuming a paused one;
+ *  - restart: a running or paused clock begins a new period from the
+ *    action's start_field date (or its day): pauses and extensions of
+ *    the old period no longer count (a corrected application, 补正);
  *  - extension: needs a started, unstopped clock, one of the extension's
  *    roles, fewer than its maximum number of extensions and, with
  *    before_due, a day not past the due date;

@@ -895,6 +895,11 @@ static int check_start_field(struct parser *p, json_t *c,
 			return bad(p, &l, "clock \"%s\": start action \"%s\" "
 				   "has no field \"%s\"", clk->id,
 				   clk->start[i]->id, name);
+	for (i = 0; i < clk->nrestart; i++)
+		if (!wf_action_has_field(clk->restart[i], clk->start_field))
+			return bad(p, &l, "clock \"%s\": restart action \"%s\" "
+				   "has no field \"%s\"", clk->id,
+				   clk->restart[i]->id, name);
 	return 0;
 }
 
@@ -918,6 +923,18 @@ static int check_clock_lists(struct parser *p, const struct wf_clock *clk)
 		if (engine_action_listed(clk->start, clk->nstart, a))
 			return bad(p, &l, "clock \"%s\": action \"%s\" both "
 				   "starts and stops it", clk->id, a->id);
+	}
+	l.key = "restart";
+	for (i = 0; i < clk->nrestart; i++) {
+		const struct wf_action *a = clk->restart[i];
+
+		l.value = a->id;
+		if (engine_action_listed(clk->start, clk->nstart, a) ||
+		    engine_action_listed(clk->stop, clk->nstop, a) ||
+		    engine_action_listed(clk->pause, clk->npause, a))
+			return bad(p, &l, "clock \"%s\": action \"%s\" "
+				   "restarts it and also starts, stops or "
+				   "pauses it", clk->id, a->id);
 	}
 	l.key = "pause";
 	for (i = 0; i < clk->npause; i++) {
@@ -947,6 +964,9 @@ static int parse_clock_actions(struct parser *p, json_t *c,
 		rc = action_list(p, c, "resume", clk, &clk->resume,
 				 &clk->nresume);
 	if (!rc)
+		rc = action_list(p, c, "restart", clk, &clk->restart,
+				 &clk->nrestart);
+	if (!rc)
 		rc = check_clock_lists(p, clk);
 	if (!rc)
 		rc = check_start_field(p, c, clk);
@@ -957,8 +977,9 @@ static int parse_clock(struct parser *p, json_t *c, struct wf_clock *clk)
 {
 	static const char *const keys[] = {
 		"id", "label", "unit", "length", "length_by", "start",
-		"start_field", "stop", "pause", "resume", "extension", "basis",
-		"window", "primary", "holiday_shift", "note", NULL };
+		"start_field", "stop", "pause", "resume", "restart",
+		"extension", "basis", "window", "primary", "holiday_shift",
+		"note", NULL };
 	struct loc l = { "clocks", clk->id, NULL, NULL, 0 };
 	char what[64];
 	int64_t n = 0;

@@ -65,6 +65,7 @@ static void clock_free(struct wf_clock *c)
 	free(c->stop);
 	free(c->pause);
 	free(c->resume);
+	free(c->restart);
 }
 
 static void workflow_free(struct workflow *w)

@@ -51,13 +51,17 @@
  *                  (a field of type dept / user / case), to_origin (true:
  *                  the case goes back to the registering department)
  *   clocks         [{id, label, unit, length, length_by, start,
- *                  start_field, stop, pause, resume, extension, basis,
- *                  window, primary, holiday_shift}]
+ *                  start_field, stop, pause, resume, restart, extension,
+ *                  basis, window, primary, holiday_shift}]
  *                  unit "working" or "calendar"; length_by {field,
  *                  values: {enum value: length}} sets the length from an
  *                  enum field of the case; start/stop/pause/resume name
- *                  actions; start_field a date field of the start action
- *                  from which the clock runs (default: the action's day);
+ *                  actions; restart names actions that begin a new
+ *                  period of a running or paused clock (a corrected
+ *                  application: the limit counts again from its
+ *                  receipt); start_field a date field of the start (and
+ *                  restart) actions from which the clock runs (default:
+ *                  the action's day);
  *                  extension {action, length, max, roles, days_field,
  *                  before_due}; window true for a period that binds the
  *                  other side (not supervised, not in due lists); primary
@@ -157,8 +161,8 @@ struct wf_clock {
 	const struct wf_field *length_by;   /* enum field, or NULL */
 	int *lengths;                       /* per length_by value; 0: length */
 	const struct wf_field *start_field; /* date field, or NULL */
-	const struct wf_action **start, **stop, **pause, **resume;
-	size_t nstart, nstop, npause, nresume;
+	const struct wf_action **start, **stop, **pause, **resume, **restart;
+	size_t nstart, nstop, npause, nresume, nrestart;
 	const struct wf_action *ext_action; /* NULL: no extension */
 	int ext_length;
 	int ext_max;

@@ -42,7 +42,7 @@ static struct calendar *cal;
 static int dbseq;
 static const char *pg_url;      /* the PostgreSQL pass, else NULL */
 
-enum { PO, CLERK_A, HEAD_A, CLERK_B, LEADER, LEGAL, NPEOPLE };
+enum { PO, CLERK_A, HEAD_A, CLERK_B, LEADER, LEGAL, OGI, NPEOPLE };
 
 static const struct fx_person people[NPEOPLE] = {
 	[PO] = { "xinfang", R(ROLE_PETITION_OFFICER) | R(ROLE_CLERK), OFFICE },
@@ -51,6 +51,7 @@ static const struct fx_person people[NPEOPLE] = {
 	[CLERK_B] = { "clerk.b", R(ROLE_CLERK), DEPT_B },
 	[LEADER] = { "leader", R(ROLE_LEADER), -1 },
 	[LEGAL] = { "lawyer", R(ROLE_LEGAL_ADVISER), -1 },
+	[OGI] = { "gongkai", R(ROLE_OGI_OFFICER), OFFICE },
 };
 
 struct fix {
@@ -770,6 +771,78 @@ static void test_files_bind_to_the_event(void **state)
 				"case_id IS NULL"), 1);
 	assert_int_equal(scalar("SELECT COUNT(*) FROM cases"), 1);
 	assert_true(id > 0);
+}
+
+/* An application for disclosure received on 2022-08-31 (a Wednesday),
+ * registered the next day. */
+static int64_t disclosure(void)
+{
+	return create(OGI, "2022-09-01", "disclosure",
+		      json_pack("{s:s,s:s,s:s,s:s,s:s}", "channel", "online",
+				"applicant_type", "natural", "title",
+				"园区征地补偿标准", "description", "请公开补偿标准",
+				"received_date", "2022-08-31"));
+}
+
+/* Art. 30 and 33 of the OGI regulation: a correction asked within 7
+ * working days stops the clock and the 20 working days count again from
+ * the corrected application; a third party's time is not counted; one
+ * extension of up to 20 working days by the head of the office. */
+static void test_disclosure_clock(void **state)
+{
+	int64_t id = disclosure(), late = disclosure();
+	char *why;
+
+	/* 20 working days from 08-31, 7 for asking a correction */
+	expect_due(id, "reply", "2022-09-29");
+	expect_due(id, "correction_window", "2022-09-09");
+	refused(OGI, "2022-09-13", late, "request_correction",
+		json_pack("{s:s,s:i}", "correction_note", "请写明文号",
+			  "correction_days", 10), "window_expired",
+		"“补正告知期限”已于 2022-09-09 届满");
+	act(OGI, "2022-09-05", id, "request_correction",
+	    json_pack("{s:s,s:i}", "correction_note", "请写明所需信息的文号",
+		      "correction_days", 10));
+	assert_true(get_clock(id, "reply").paused);
+	/* the corrected application arrived on 09-15: a new period of 20
+	 * working days across National Day */
+	act(OGI, "2022-09-16", id, "receive_correction",
+	    text("received_date", "2022-09-15"));
+	expect_state(id, "processing");
+	assert_false(get_clock(id, "reply").paused);
+	expect_due(id, "reply", "2022-10-18");
+	refused(OGI, "2022-09-19", id, "request_correction",
+		json_pack("{s:s,s:i}", "correction_note", "再次",
+			  "correction_days", 5), "wrong_state", "办理中");
+	/* the third party's three working days (09-21..23) not counted */
+	act(OGI, "2022-09-20", id, "consult_third_party",
+	    json_pack("{s:s,s:s}", "third_party", "某公司",
+		      "consult_note", "是否同意公开"));
+	act(OGI, "2022-09-23", id, "third_party_reply",
+	    text("third_party_opinion", "不同意公开其商业秘密部分"));
+	expect_due(id, "reply", "2022-10-21");
+	/* one extension, by the head, of at most 20 working days */
+	refused(OGI, "2022-10-20", id, "extend",
+		json_pack("{s:s,s:i}", "extension_reason", "需要研究",
+			  "extension_days", 10), "role_denied", "部门负责人");
+	refused(HEAD_A, "2022-10-20", id, "extend",
+		json_pack("{s:s,s:i}", "extension_reason", "需要研究",
+			  "extension_days", 25), "field_invalid", "延长工作日");
+	act(HEAD_A, "2022-10-20", id, "extend",
+	    json_pack("{s:s,s:i}", "extension_reason", "需要研究",
+		      "extension_days", 10));
+	expect_due(id, "reply", "2022-11-04");
+	refused(HEAD_A, "2022-10-21", id, "extend",
+		json_pack("{s:s,s:i}", "extension_reason", "再延",
+			  "extension_days", 5), "extension_limit", "答复期限");
+	why = explain(id, "reply");
+	expect_in(why, "2022-09-15");
+	free(why);
+	act(OGI, "2022-11-01", id, "reply",
+	    json_pack("{s:s,s:s}", "reply_type", "partial",
+		      "reply_text", "部分公开，商业秘密部分不予公开。"));
+	expect_state(id, "replied");
+	assert_true(get_clock(id, "reply").stopped);
 }
 
 static int64_t hotline(const char *day, const char *type)
@@ -1524,6 +1597,8 @@ int main(void)
 			test_review_window_binds_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_files_bind_to_the_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_disclosure_clock, setup, teardown),
 	};
 
 	const char *pg = getenv("FAZHI_TEST_PG_URL");

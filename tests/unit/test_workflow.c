@@ -385,6 +385,21 @@ static void test_bad_file_and_after(void **state)
 		   "\"after\"", 1, "\"after\" must name window clocks");
 }
 
+/* A restart action must not also start, stop or pause the clock, and
+ * must carry the clock's start_field. */
+static void test_bad_restart(void **state)
+{
+	expect_bad("\"resume\": [\"supply\"],",
+		   "\"resume\": [\"supply\"], \"restart\": [\"ask\"],",
+		   "\"restart\"", 1,
+		   "clock \"decision\": action \"ask\" restarts it and also "
+		   "starts, stops or pauses it");
+	expect_bad("\"resume\": [\"supply\"],",
+		   "\"resume\": [\"supply\"], \"restart\": [\"extend\"],",
+		   "\"start_field\"", 1,
+		   "restart action \"extend\" has no field \"received\"");
+}
+
 static void test_bad_duplicate_ids(void **state)
 {
 	expect_bad("{ \"id\": \"waiting\", \"label\": \"待补正\" },",
@@ -522,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_bad_roles),
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_bad_file_and_after),
+		cmocka_unit_test(test_bad_restart),
 		cmocka_unit_test(test_bad_duplicate_ids),
 		cmocka_unit_test(test_bad_graph),
 		cmocka_unit_test(test_bad_legal_basis),

@@ -417,7 +417,9 @@ int db_commit(struct db *db)
 	}
 	rc = db->ops->commit(db);
 	end_tx(db);
-	return rc;
+	/* The backends' exec may pass a change count through: a commit
+	 * answers 0 or a failure, nothing else. */
+	return rc < 0 ? rc : 0;
 }
 
 /* Rolling back outside a transaction is a no-op, so that error paths may

@@ -55,7 +55,7 @@ const char *db_errmsg(const struct db *db);
  * connections (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
  * advisory lock), so code inside may read-then-write safely, e.g. to
  * extend the audit hash chain.  db_commit() returns only after the commit
- * is durable.  Nesting is an error (DB_EMISUSE). */
+ * is durable, with 0 or a DB_E* code.  Nesting is an error (DB_EMISUSE). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

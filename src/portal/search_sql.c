@@ -1,0 +1,95 @@
+/* search_sql.c: the search index of published items (migration 10)
+ *
+ * What each part holds, and why (see portal/search.h for the queries):
+ *
+ * search_docs (both stores): one row per public item with what results
+ * are ordered and filtered on: its section, its publication time and
+ * its normalised title (items whose title holds the query come first).
+ * Kept narrow on SQLite, where ordering thousands of candidates reads
+ * one row each.
+ *
+ * SQLite:
+ *  - search_fts, FTS5 with the trigram tokenizer over the normalised
+ *    title and body (rowid = publication id).  Case-sensitive, because
+ *    the text is already folded the way the query is (search.c), so a
+ *    phrase match of the quoted query is exactly a substring match.
+ *  - search_bigrams, the postings of every character and every pair of
+ *    adjacent characters of the normalised title and body, for queries
+ *    of one or two characters, which trigrams cannot serve.  A table of
+ *    (gram, publication_id) rows costs some 14 KB an item (about 900
+ *    distinct grams an item of 1 000 characters: 1.4 GB for 100 000
+ *    items, and each insertion is a B-tree insertion); FTS5 keeps the
+ *    same postings as compressed doclists in about a fifth of the space
+ *    and builds them eight times faster.  Each gram is one token, its
+ *    UTF-8 bytes in hex (so punctuation and spaces never split it and
+ *    no token is FTS5 syntax); contentless and detail=none, as only the
+ *    rowids are needed.  A contentless table forgets what it indexed:
+ *    search.c deletes an item's postings by recomputing them from the
+ *    text kept in search_fts.
+ *
+ * PostgreSQL:
+ *  - search_docs also holds the normalised body and `grams`, the same
+ *    postings as SQLite's search_bigrams, as an array under a GIN index
+ *    (GIN is PostgreSQL's posting list, compressed);
+ *  - pg_trgm's GIN indexes on the normalised title and body.  pg_trgm
+ *    counts as word characters only those the database's LC_CTYPE calls
+ *    alphanumeric: with LC_CTYPE C (or POSIX) it drops every Chinese
+ *    character (show_trgm('征地补偿') is empty), and search.c then finds
+ *    the candidates of longer queries through `grams` instead.  Create
+ *    the database with a UTF-8 LC_CTYPE, e.g.
+ *      CREATE DATABASE fazhi TEMPLATE template0 ENCODING 'UTF8'
+ *        LC_COLLATE 'C' LC_CTYPE 'C.UTF-8';
+ *    for the trigram indexes to serve Chinese text.
+ *
+ * pg_trgm ships with PostgreSQL (Debian: in the postgresql-15 package;
+ * elsewhere postgresql-contrib).  It is a trusted extension (PostgreSQL
+ * 13 and later), so the database owner the migration runs as may create
+ * it without being a superuser.  On older servers, or when the role
+ * Fazhi connects as lacks CREATE on the database, an administrator runs
+ *   CREATE EXTENSION pg_trgm;
+ * in Fazhi's database once, as a superuser, before `fazhi migrate`;
+ * the migration's IF NOT EXISTS then leaves it as it is.
+ */
+#include <stddef.h>
+
+extern const char search_schema_sql[];
+extern const char search_sqlite_sql[];
+extern const char search_pg_sql[];
+
+const char search_schema_sql[] =
+	"CREATE TABLE search_docs ("
+	" publication_id BIGINT PRIMARY KEY REFERENCES publications(id),"
+	" catalogue_id BIGINT,"
+	" published_at BIGINT NOT NULL,"
+	" title TEXT NOT NULL);\n"
+	/* the years of the page's filter: MIN and MAX without a scan */
+	"CREATE INDEX search_docs_time ON search_docs(published_at);\n";
+
+/* search.c inserts search_docs rows with rowid = publication_id, so
+ * that the FTS5 tables' rowids join it without the key's index. */
+const char search_sqlite_sql[] =
+	"CREATE VIRTUAL TABLE search_fts USING fts5(title, body,"
+	" tokenize = 'trigram case_sensitive 1');\n"
+	"CREATE VIRTUAL TABLE search_bigrams USING fts5(grams,"
+	" content = '', detail = none, columnsize = 0, tokenize = 'ascii');\n";
+
+/* No statistics on the searched columns: with them, a query for a
+ * character most items contain (公) is estimated, rightly, to match most
+ * rows, and the planner scans the table instead of the GIN index, which
+ * costs nothing in its model but means unpacking every row's TOASTed
+ * text or grams: 180 ms instead of 4 ms over 10 000 items.  Without
+ * them it assumes the default, small selectivity and always takes the
+ * index, which is the fast way whatever the term. */
+const char search_pg_sql[] =
+	"CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+	"ALTER TABLE search_docs ADD COLUMN body TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE search_docs ADD COLUMN grams TEXT[] NOT NULL"
+	" DEFAULT '{}';\n"
+	"ALTER TABLE search_docs ALTER COLUMN title SET STATISTICS 0,"
+	" ALTER COLUMN body SET STATISTICS 0,"
+	" ALTER COLUMN grams SET STATISTICS 0;\n"
+	"CREATE INDEX search_docs_grams ON search_docs USING gin (grams);\n"
+	"CREATE INDEX search_docs_title_trgm ON search_docs"
+	" USING gin (title gin_trgm_ops);\n"
+	"CREATE INDEX search_docs_body_trgm ON search_docs"
+	" USING gin (body gin_trgm_ops);\n";

@@ -2,10 +2,13 @@
  * history — and the two things done on it: an action, and unmasking
  *
  * A case the user may not read is "not found" (AC-02), whatever its id.
- * The petitioner is masked unless a petition officer or leader asks, with
+ * The petitioner is masked unless a petition officer or leader (for an
+ * application for disclosure: a disclosure officer or leader) asks, with
  * a reason, to see it in full: that view is shown once and audited
  * ("pii.unmask", PI-02, AC-03).  When the case accuses the user's own
  * department its content and petitioner are not shown at all (PI-06).
+ * An application for disclosure shows its applicant (a person or an
+ * organisation) and what it asks for in the words of its definition.
  */
 #include "http/pages.h"
 
@@ -73,6 +76,7 @@ static int view_open(struct view *v, bool full)
 	if (!v->row.found || v->hidden)
 		return 0;
 	rc = party_open(v->r->w->srv->keyring, &v->row, &p, &err);
+	p.org = desk_case_org(&v->c);
 	if (full) {
 		v->shown = p;
 		v->unmasked = true;
@@ -96,6 +100,18 @@ static void fact(struct buf *b, const char *dt, const char *dd)
 		html(b, "<dt>%s</dt><dd>%s</dd>", dt, dd);
 }
 
+/* The case's value of enum field `name` with the field's label, when
+ * both are there (the application's applicant type, form, delivery). */
+static void enum_fact(struct buf *b, const struct case_info *c,
+		      const char *name)
+{
+	const struct wf_field *f = c->wf ? wf_field(c->wf, name) : NULL;
+	const char *v = field_str(c, name);
+
+	if (f && v)
+		fact(b, f->label, wf_option_label(f, v));
+}
+
 static void facts_card(struct view *v)
 {
 	struct buf *b = &v->r->out;
@@ -114,7 +130,10 @@ static void facts_card(struct view *v)
 	fact(b, "来源渠道", desk_channel_label(w, c->channel));
 	fact(b, w && w->category_field ? w->category_field->label : "类别",
 	     desk_category_label(w, c->category));
+	enum_fact(b, c, "applicant_type");
 	fact(b, "收件日期", field_str(c, "received_date"));
+	enum_fact(b, c, "form");
+	enum_fact(b, c, "delivery");
 	fact(b, "来文或工单编号", field_str(c, "source_ref"));
 	fact(b, "事发地点", field_str(c, "location"));
 	fact(b, "登记时间", t);
@@ -133,10 +152,13 @@ static void facts_card(struct view *v)
 static void content_card(struct view *v)
 {
 	struct buf *b = &v->r->out;
-	const char *content = field_str(&v->c, "content");
+	bool ysq = desk_is_disclosure(v->c.procedure);
+	const char *content = field_str(&v->c, ysq ? "description" :
+					"content");
 
 	html(b, "<section class=\"card\" aria-labelledby=\"content-h\">"
-	     "<h2 id=\"content-h\">事项内容</h2>");
+	     "<h2 id=\"content-h\">%s</h2>", ysq ? "所需信息的内容描述" :
+	     "事项内容");
 	if (v->hidden)
 		html(b, "<p class=\"muted\">该事项检举、控告您所在的单位，依照"
 		     "《信访工作条例》的规定，内容不向您显示。</p>");
@@ -168,26 +190,30 @@ static void party_card(struct view *v)
 	struct buf *b = &v->r->out;
 	const struct party *p = &v->shown;
 	const char *sat = v->row.satisfaction;
+	bool ysq = desk_is_disclosure(v->c.procedure);
+	bool org = desk_case_org(&v->c);
 
 	html(b, "<section class=\"card\" aria-labelledby=\"party-h\">"
-	     "<h2 id=\"party-h\">信访人</h2>");
+	     "<h2 id=\"party-h\">%s</h2>", ysq ? "申请人" : "信访人");
 	if (v->hidden) {
 		html(b, "<p class=\"muted\">该事项检举、控告您所在的单位，"
 		     "信访人信息不向您显示。</p></section>");
 		return;
 	}
 	if (!v->row.found) {
-		html(b, "<p class=\"muted\">未登记信访人信息。</p></section>");
+		html(b, "<p class=\"muted\">未登记%s信息。</p></section>",
+		     ysq ? "申请人" : "信访人");
 		return;
 	}
 	if (v->unmasked)
 		html(b, "<p class=\"notice\" role=\"note\">以下为完整信息，"
 		     "本次查看已记入审计日志。请勿复制、外传。</p>");
 	html(b, "<dl class=\"facts\">");
-	fact(b, "姓名", p->name);
-	fact(b, "公民身份号码", p->id_number);
+	fact(b, org ? "名称" : "姓名", p->name);
+	fact(b, org ? "统一社会信用代码" : "公民身份号码", p->id_number);
 	fact(b, "联系电话", p->phone);
 	fact(b, "通讯地址", p->address);
+	fact(b, "电子邮箱", p->email);
 	if (v->row.online)
 		fact(b, "提交方式", "网上提交");
 	if (sat && *sat) {
@@ -198,7 +224,7 @@ static void party_card(struct view *v)
 		fact(b, "群众评价", f ? wf_option_label(f, sat) : sat);
 	}
 	html(b, "</dl>");
-	if (!v->unmasked && desk_may_unmask(v->ctx.e.roles))
+	if (!v->unmasked && desk_may_unmask(v->ctx.e.roles, v->c.procedure))
 		unmask_form(v);
 	html(b, "</section>");
 }
@@ -409,6 +435,17 @@ static void history_rows(struct view *v, const struct case_event *ev,
 	}
 }
 
+/* Whether the procedure has an action that involves a legal adviser. */
+static bool calls_legal_adviser(const struct workflow *w)
+{
+	size_t i;
+
+	for (i = 0; w && i < w->nactions; i++)
+		if (w->actions[i].legal_review)
+			return true;
+	return false;
+}
+
 static int history_card(struct view *v)
 {
 	static const char *const cols[] = {
@@ -423,9 +460,11 @@ static int history_card(struct view *v)
 	for (i = 0; i < n; i++)
 		legal += ev[i].legal_review;
 	html(&v->r->out, "<section class=\"card\" aria-labelledby=\"hist-h\">"
-	     "<h2 id=\"hist-h\">办理过程</h2><p>法律顾问介入 <strong>%d"
-	     "</strong> 次。</p><div class=\"table-wrap\"><table "
-	     "class=\"data\">", (int)legal);
+	     "<h2 id=\"hist-h\">办理过程</h2>");
+	if (calls_legal_adviser(v->c.wf))
+		html(&v->r->out, "<p>法律顾问介入 <strong>%d</strong> 次。</p>",
+		     (int)legal);
+	html(&v->r->out, "<div class=\"table-wrap\"><table class=\"data\">");
 	table_head(&v->r->out, cols);
 	history_rows(v, ev, n);
 	table_end(&v->r->out, cols, n, "暂无记录");

@@ -206,13 +206,17 @@ static json_t *clocks_json(struct req *r, const struct api_view *v)
 		cal_format(k[i].started, start);
 		cal_format(k[i].due, due);
 		json_array_append_new(a, json_pack(
-			"{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:b,s:b,s:b}",
+			"{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:b,s:b,s:b,s:i,s:i,"
+			"s:i}",
 			"id", k[i].clock_id, "label", wk ? wk->label : "",
 			"unit", k[i].unit == CAL_WORKING_DAYS ? "working" :
 			"calendar", "length", k[i].length, "started", start,
 			"due", due, "window", !k[i].supervised,
 			"paused", k[i].paused, "stopped", k[i].stopped,
-			"cancelled", k[i].cancelled));
+			"cancelled", k[i].cancelled,
+			"paused_days", k[i].paused_days,
+			"extensions", k[i].extensions,
+			"extension_days", k[i].extension_days));
 	}
 	free(k);
 	return a;
@@ -244,13 +248,16 @@ static json_t *party_json(struct req *r, const struct api_view *v, bool full)
 	if (!v->row.found)
 		return json_null();
 	party_open(r->w->srv->keyring, &v->row, &p, &err);
+	p.org = desk_case_org(&v->c);
 	if (!full)
 		party_masked(&p, &m);
-	o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}",
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b}",
 		      "name", full ? p.name : m.name,
 		      "id_number", full ? p.id_number : m.id_number,
 		      "phone", full ? p.phone : m.phone,
 		      "address", full ? p.address : m.address,
+		      "email", full ? p.email : m.email,
+		      "organisation", p.org,
 		      "masked", !full, "online", v->row.online);
 	party_release(&p);
 	party_release(&m);
@@ -349,9 +356,10 @@ static int only_keys(json_t *o, const char *const *keys, size_t n,
 static int party_from_json(json_t *o, struct party *p, struct fz_err *err)
 {
 	static const char *const keys[] = {
-		"name", "id_number", "phone", "address",
+		"name", "id_number", "phone", "address", "email",
 	};
-	char **dst[] = { &p->name, &p->id_number, &p->phone, &p->address };
+	char **dst[] = { &p->name, &p->id_number, &p->phone, &p->address,
+			 &p->email };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
@@ -416,10 +424,12 @@ static int create_done(struct req *r, struct intake *in, int rc)
 }
 
 /* POST /api/v1/cases: {"procedure","fields":{...},"petitioner":{"name",
- * "id_number","phone","address"},"accused_dept_id"} opens a case with
- * its procedure's create action; 201 with the case (GET lists the open
- * cases it may duplicate).  The reply is sent after the case, its petitioner and
- * the audit entry are durable. */
+ * "id_number","phone","address","email"},"accused_dept_id"} opens a case
+ * with its procedure's create action (an application's petitioner is
+ * its applicant: for an organisation, by fields.applicant_type, its name
+ * and unified social credit code); 201 with the case (GET lists the open
+ * cases it may duplicate).  The reply is sent after the case, its
+ * petitioner and the audit entry are durable. */
 int api_case_create(struct req *r)
 {
 	static const char *const keys[] = {
@@ -439,9 +449,15 @@ int api_case_create(struct req *r)
 		return req_fail(r, 400, err.code, "%s", err.msg);
 	if (!w)
 		return req_fail(r, 400, "unknown_procedure", "procedure 须为 "
-				"petition 或 hotline");
+				"petition、hotline 或 disclosure");
 	if (fields && !json_is_object(fields))
 		return req_fail(r, 400, "field_invalid", "fields 须为对象");
+	if (desk_is_disclosure(w->procedure) &&
+	    !json_is_null(json_object_get(r->json, "accused_dept_id")) &&
+	    json_object_get(r->json, "accused_dept_id"))
+		return req_fail(r, 400, "unknown_field", "依申请公开没有 "
+				"accused_dept_id");
+	p.org = desk_fields_org(w->procedure, fields);
 	in = intake_new();
 	if (accused_from_json(r, json_object_get(r->json, "accused_dept_id"),
 			      &accused, &err) == 0 &&

@@ -33,22 +33,27 @@ void desk_ctx_public(struct req *r, struct db *db, const struct workflow *w,
 	c->e.dept_id = intake_dept;
 }
 
-int desk_intake_dept(struct db *db, int64_t *id)
+int desk_intake_dept(struct db *db, const char *procedure, int64_t *id)
 {
+	const char *role = desk_is_disclosure(procedure) ? "ogi_officer" :
+			   "petition_officer";
 	int rc = db_scalar_int(db, id, "SELECT u.dept_id FROM users u JOIN "
 			       "user_roles r ON r.user_id = u.id WHERE "
-			       "r.role = 'petition_officer' AND u.disabled = 0 "
+			       "r.role = ? AND u.disabled = 0 "
 			       "AND u.dept_id IS NOT NULL ORDER BY u.id "
-			       "LIMIT 1", "");
+			       "LIMIT 1", "s", role);
 
 	if (rc == 0 && *id <= 0)
 		return 1;
 	return rc;
 }
 
-bool desk_may_unmask(roleset roles)
+bool desk_may_unmask(roleset roles, const char *procedure)
 {
-	return (roles & (R(ROLE_PETITION_OFFICER) | R(ROLE_LEADER))) != 0;
+	roleset office = desk_is_disclosure(procedure) ?
+			 R(ROLE_OGI_OFFICER) : R(ROLE_PETITION_OFFICER);
+
+	return (roles & (office | R(ROLE_LEADER))) != 0;
 }
 
 bool desk_may_read(const struct engine_ctx *ctx, const struct case_info *c)

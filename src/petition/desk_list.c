@@ -9,6 +9,14 @@
  * them open.  A filter value that cannot be applied is refused by the
  * API (a client must not take all cases for the ones it asked for) and
  * taken as not given by the list page, whose form cannot send one.
+ *
+ * Who reads every case goes by procedure (the definitions' read_roles):
+ * a list of one procedure is confined only for those who do not read all
+ * of its cases.  A list of every procedure is not confined for the
+ * petitions office's readers (petition officers, leaders), and then
+ * holds the procedures they read in full; everyone else (a disclosure
+ * officer, a department head, a clerk) sees every procedure within
+ * their reach, and chooses the procedure to see all of one they read.
  */
 #include "petition/petition.h"
 
@@ -49,7 +57,7 @@ static int query_int(struct req *r, const char *key, int64_t min,
 }
 
 /* Whether `v` is a state (state) or a channel value (!state) in a
- * loaded definition of `procedure`, or of either procedure of the desk
+ * loaded definition of `procedure`, or of any procedure of the desk
  * when it is "". */
 static bool desk_knows(const char *procedure, const char *v, bool state)
 {
@@ -91,6 +99,10 @@ static int query_known(struct req *r, const char *key, const char *procedure,
 	return 0;
 }
 
+/* The procedures of the desk, as a list of all of them names them. */
+static const char *const desk_procs[] = { "petition", "hotline",
+					  "disclosure" };
+
 /* Every filter parameter into `f`, a value not valid replaced by its
  * default; FZ_ERR with err naming the first such parameter. */
 static int filter_parse(struct req *r, bool open_default,
@@ -104,7 +116,8 @@ static int filter_parse(struct req *r, bool open_default,
 	memset(f, 0, sizeof(*f));
 	f->procedure = proc && desk_procedure(proc) ? proc : "";
 	if (proc && *proc && !*f->procedure)
-		rc = bad_filter(err, "procedure", "须为 petition 或 hotline");
+		rc = bad_filter(err, "procedure", "须为 petition、hotline 或 "
+				"disclosure");
 	rc |= query_known(r, "channel", f->procedure, false, &f->channel,
 			  err);
 	rc |= query_known(r, "state", f->procedure, true, &f->state, err);
@@ -121,7 +134,15 @@ static int filter_parse(struct req *r, bool open_default,
 		rc = bad_filter(err, "open", "须为 0 或 1");
 	else if (open && *open)
 		f->open = str_eq(open, "1");
-	if (!desk_reads_all(u->roles)) {
+	f->all = desk_reads_all_of(u->roles, f->procedure);
+	if (!*f->procedure && f->all) {
+		size_t i, n = 0;
+
+		for (i = 0; i < ARRAY_SIZE(desk_procs); i++)
+			if (desk_reads_all_of(u->roles, desk_procs[i]))
+				f->procedures[n++] = desk_procs[i];
+	}
+	if (!f->all) {
 		f->scope = 1;
 		f->scope_dept = u->dept_id ? u->dept_id : -1;
 		f->scope_user = u->id;
@@ -211,7 +232,7 @@ int desk_list_load(struct db *db, const struct desk_filter *f,
 		       f->size : DESK_PAGE_SIZE;
 	struct case_filter cf = {
 		.procedure = f->procedure,
-		.procedures = { "petition", "hotline" },
+		.procedures = { "petition", "hotline", "disclosure" },
 		.year = (int)f->year,
 		.channel = f->channel,
 		.dept_id = f->dept,
@@ -225,8 +246,11 @@ int desk_list_load(struct db *db, const struct desk_filter *f,
 		.offset = (int)((f->page - 1) * size),
 		.total = &l->total,
 	};
+	size_t i;
 	int rc;
 
+	for (i = 0; f->procedures[0] && i < DESK_LIST_PROCS; i++)
+		cf.procedures[i] = f->procedures[i];
 	memset(l, 0, sizeof(*l));
 	l->max = (size_t)size;
 	l->v = xcalloc(l->max, sizeof(*l->v));

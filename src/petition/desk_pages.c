@@ -1,8 +1,10 @@
 /* desk_pages.c: the desk's case lists and the home page's tasks
  *
  * Staff see the cases their department registered or handles (or that
- * are assigned to them); petition officers and leaders, who read every
- * case of the desk, see all of them and may filter by department.  Every
+ * are assigned to them); those who read every case of a procedure
+ * (petition officers and leaders the petitions and hotline tickets,
+ * disclosure officers, department heads and leaders the applications
+ * for disclosure) see all of them and may filter by department.  Every
  * list shows the petitioner masked, or not at all to the department an
  * accusation is about (PI-06).
  */
@@ -22,6 +24,7 @@
 #include "http/server.h"
 #include "petition/petition.h"
 #include "pii/pii.h"
+#include "portal/publication.h"
 #include "store/store.h"
 
 #define TASKS_MAX 10
@@ -30,7 +33,8 @@
 
 static void option_groups(struct buf *b, bool channels, const char *cur)
 {
-	static const char *const procs[] = { "petition", "hotline" };
+	static const char *const procs[] = { "petition", "hotline",
+					     "disclosure" };
 	size_t i, k;
 
 	for (i = 0; i < ARRAY_SIZE(procs); i++) {
@@ -68,6 +72,8 @@ static void filters_form(struct req *r, const struct desk_filter *f,
 	html_option(b, "petition", "信访事项", str_eq(f->procedure, "petition"));
 	html_option(b, "hotline", "12345热线工单",
 		    str_eq(f->procedure, "hotline"));
+	html_option(b, "disclosure", "依申请公开",
+		    str_eq(f->procedure, "disclosure"));
 	html(b, "</select></div><div class=\"field\"><label for=\"f-channel\">"
 	     "渠道</label><select id=\"f-channel\" name=\"channel\">");
 	html_option(b, "", "全部", !*f->channel);
@@ -86,7 +92,7 @@ static void filters_form(struct req *r, const struct desk_filter *f,
 	if (f->year)
 		html(b, "%I", f->year);
 	html(b, "\"></div>");
-	if (desk_reads_all(r->user->roles)) {
+	if (f->all) {
 		html(b, "<div class=\"field\"><label for=\"f-dept\">部门</label>"
 		     "<select id=\"f-dept\" name=\"dept\">");
 		html_option(b, "", "全部部门", !f->dept);
@@ -198,10 +204,11 @@ static void pager(struct buf *b, const struct desk_filter *f, int64_t total)
 	html(b, "</nav>");
 }
 
-static void list_table(struct req *r, const struct desk_list *l,
+static void list_table(struct req *r, const struct desk_filter *f,
+		       const struct desk_list *l,
 		       const struct desk_names *names)
 {
-	static const char *const cols[] = {
+	const char *cols[] = {
 		"编号", "标题", "信访人", "渠道", "状态", "承办部门", "办理期限",
 		"登记时间", NULL,
 	};
@@ -209,6 +216,10 @@ static void list_table(struct req *r, const struct desk_list *l,
 	cal_day today = cal_day_of(clock_now());
 	size_t i;
 
+	if (desk_is_disclosure(f->procedure))
+		cols[2] = "申请人";
+	else if (!*f->procedure)
+		cols[2] = "信访人或申请人";
 	desk_ctx_init(r, r->db, &ctx);
 	html(&r->out, "<div class=\"table-wrap\"><table class=\"data\">"
 	     "<caption>共 %I 件</caption>", l->total);
@@ -221,12 +232,13 @@ static void list_table(struct req *r, const struct desk_list *l,
 static void register_links(struct req *r)
 {
 	struct desk_ctx ctx;
-	bool p, h;
+	bool p, h, d;
 
 	desk_ctx_init(r, r->db, &ctx);
 	p = case_may_create(&ctx.e, "petition");
 	h = case_may_create(&ctx.e, "hotline");
-	if (!p && !h)
+	d = case_may_create(&ctx.e, "disclosure");
+	if (!p && !h && !d)
 		return;
 	html(&r->out, "<div class=\"actions\">");
 	if (p)
@@ -236,6 +248,10 @@ static void register_links(struct req *r)
 	if (h)
 		html(&r->out, "<a class=\"button\" href=\"/petitions/new"
 		     "?procedure=hotline\">登记热线工单</a>");
+	if (d)
+		html(&r->out, "<a class=\"button%r\" href=\"/petitions/new"
+		     "?procedure=disclosure\">登记政府信息公开申请</a>",
+		     p || h ? "" : " primary");
 	html(&r->out, "</div>");
 }
 
@@ -259,13 +275,14 @@ int page_petitions(struct req *r)
 		desk_list_release(&l);
 		return req_db_fail(r, rc);
 	}
-	page_begin(r, "信访和热线事项");
-	if (!desk_reads_all(r->user->roles))
+	page_begin(r, desk_is_disclosure(f.procedure) ?
+		   "政府信息公开申请（依申请公开）" : "信访和热线事项");
+	if (!f.all)
 		html(&r->out, "<p class=\"lead\">本部门登记、承办或由您承办的"
 		     "事项。</p>");
 	register_links(r);
 	filters_form(r, &f, &names);
-	list_table(r, &l, &names);
+	list_table(r, &f, &l, &names);
 	pager(&r->out, &f, l.total);
 	page_end(r);
 	desk_names_release(&names);
@@ -289,6 +306,20 @@ struct tasks {
 	int64_t skip_dept;          /* already listed by department */
 };
 
+/* The row's first cell: the case's number, linked to its page — a
+ * publication's on the publications desk, any other on this desk. */
+static void case_link(struct req *r, int64_t case_id, const char *number)
+{
+	int64_t pub = 0;
+
+	if (pub_of_case(r->db, case_id, &pub) == 0 && pub)
+		html(&r->out, "<tr><th scope=\"row\"><a href=\"/publications/"
+		     "%I\">%s</a></th>", pub, number);
+	else
+		html(&r->out, "<tr><th scope=\"row\"><a href=\"/petitions/"
+		     "%I\">%s</a></th>", case_id, number);
+}
+
 static int task_due(const struct due_item *it, void *arg)
 {
 	struct tasks *t = arg;
@@ -305,10 +336,9 @@ static int task_due(const struct due_item *it, void *arg)
 		table_head(b, due_cols);
 	}
 	cal_format(it->due, d);
-	html(b, "<tr><th scope=\"row\"><a href=\"/petitions/%I\">%s</a></th>"
-	     "<td class=\"wrap\">%s</td><td>%s</td><td><time datetime=\"%s\">"
-	     "%s</time>", it->case_id, it->number, it->title, it->clock_label,
-	     d, d);
+	case_link(t->r, it->case_id, it->number);
+	html(b, "<td class=\"wrap\">%s</td><td>%s</td><td><time datetime=\"%s\">"
+	     "%s</time>", it->title, it->clock_label, d, d);
 	desk_due_badge(b, server_calendar(t->r->w->srv), it->due, t->today);
 	html(b, "</td></tr>");
 	return 0;
@@ -330,10 +360,10 @@ static int task_reminder(const struct reminder *rm, void *arg)
 		table_head(b, reminder_cols);
 	}
 	cal_format(rm->due, d);
-	html(b, "<tr><th scope=\"row\"><a href=\"/petitions/%I\">%s</a></th>"
-	     "<td class=\"wrap\">%s</td><td>%s</td><td><span class=\"badge "
+	case_link(t->r, rm->case_id, rm->number);
+	html(b, "<td class=\"wrap\">%s</td><td>%s</td><td><span class=\"badge "
 	     "badge-bad\">督办</span> 已于 %s 到期，请抓紧办理</td></tr>",
-	     rm->case_id, rm->number, rm->title, rm->clock_label, d);
+	     rm->title, rm->clock_label, d);
 	return 0;
 }
 

@@ -12,7 +12,30 @@
 bool desk_procedure(const char *procedure)
 {
 	return procedure && (strcmp(procedure, "petition") == 0 ||
-			     strcmp(procedure, "hotline") == 0);
+			     strcmp(procedure, "hotline") == 0 ||
+			     strcmp(procedure, "disclosure") == 0);
+}
+
+bool desk_is_disclosure(const char *procedure)
+{
+	return procedure && strcmp(procedure, "disclosure") == 0;
+}
+
+/* Whether the roles meet the read_roles of the newest definition of
+ * `procedure` (every version of the desk's procedures names the same). */
+static bool reads_every(roleset roles, const char *procedure)
+{
+	const struct workflow *w = workflow_find(procedure, 0);
+
+	return w && (roles & w->read_roles) != 0;
+}
+
+bool desk_reads_all_of(roleset roles, const char *procedure)
+{
+	if (procedure && *procedure)
+		return desk_procedure(procedure) &&
+		       reads_every(roles, procedure);
+	return reads_every(roles, "petition") && reads_every(roles, "hotline");
 }
 
 static const char *option_label(const struct wf_field *f, const char *id)
@@ -30,6 +53,20 @@ const char *desk_channel_label(const struct workflow *w, const char *id)
 const char *desk_category_label(const struct workflow *w, const char *id)
 {
 	return option_label(w ? w->category_field : NULL, id);
+}
+
+bool desk_fields_org(const char *procedure, json_t *fields)
+{
+	const char *t = json_string_value(json_object_get(fields,
+							  "applicant_type"));
+
+	return desk_is_disclosure(procedure) && t && *t &&
+	       strcmp(t, "natural") != 0;
+}
+
+bool desk_case_org(const struct case_info *c)
+{
+	return desk_fields_org(c->procedure, c->fields);
 }
 
 bool desk_hidden_from(const struct engine_ctx *ctx, int64_t accused_dept)
@@ -142,6 +179,7 @@ static const char *const petition_replied[] = {
 static const char *const hotline_replied[] = {
 	"replied", "visited", "closed", NULL,
 };
+static const char *const disclosure_replied[] = { "replied", NULL };
 
 bool desk_reply_out(const struct case_info *c)
 {
@@ -151,6 +189,8 @@ bool desk_reply_out(const struct case_info *c)
 		s = petition_replied;
 	else if (strcmp(c->procedure, "hotline") == 0)
 		s = hotline_replied;
+	else if (desk_is_disclosure(c->procedure))
+		s = disclosure_replied;
 	for (; s && *s; s++)
 		if (strcmp(*s, c->state) == 0)
 			return true;
@@ -228,11 +268,6 @@ void desk_state_badge(struct buf *b, const struct case_info *c)
 		cls = " badge-ok";
 	html(b, "<span class=\"badge%r\">%s</span>", cls,
 	     c->wf ? wf_state_label(c->wf, c->state) : c->state);
-}
-
-bool desk_reads_all(roleset roles)
-{
-	return desk_may_unmask(roles);
 }
 
 void desk_paragraphs(struct buf *b, const char *text)

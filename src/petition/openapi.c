@@ -17,24 +17,26 @@
 
 static const char doc[] =
 "{\"openapi\":\"3.0.3\","
-"\"info\":{\"title\":\"法治政府建设管理平台 信访和热线事项接口\","
-"\"version\":\"1\",\"description\":\"信访事项和12345热线工单的查询、登记和"
-"办理。认证：Authorization: Bearer <令牌>（fazhi user token 或“我的账号”"
-"页面生成），或已登录的会话（修改请求须带 X-CSRF-Token）。个人信息默认遮蔽"
-"显示；信访专员、分管领导可用 unmask=1 和 reason 查看完整信息，每次查看记入"
-"审计日志。各程序的状态、操作和字段见 x-procedures。\"},"
+"\"info\":{\"title\":\"法治政府建设管理平台 信访、热线和依申请公开事项接口\","
+"\"version\":\"1\",\"description\":\"信访事项、12345热线工单和政府信息公开"
+"申请的查询、登记和办理。认证：Authorization: Bearer <令牌>（fazhi user "
+"token 或“我的账号”页面生成），或已登录的会话（修改请求须带 X-CSRF-Token）。"
+"个人信息默认遮蔽显示；信访专员（依申请公开为信息公开专员）、分管领导可用 "
+"unmask=1 和 reason 查看完整信息，每次查看记入审计日志。各程序的状态、操作和"
+"字段见 x-procedures。\"},"
 "\"servers\":[{\"url\":\"/\"}],"
 "\"security\":[{\"bearer\":[]},{\"session\":[]}],"
 "\"paths\":{"
 "\"/api/v1/cases\":{"
  "\"get\":{\"operationId\":\"listCases\",\"summary\":\"事项列表\","
  "\"description\":\"按编号倒序，每页 page_size 件（默认 50，至多 200）。"
- "信访专员和分管领导可查看全部事项；其他人员只能查看本部门登记、承办或由本人"
- "承办的事项。参数值为空视为未给出；无效的参数值不会被忽略，而是以 400 拒绝，"
+ "信访专员和分管领导可查看全部信访和热线事项，信息公开专员、部门负责人和分管"
+ "领导可查看全部依申请公开事项（procedure=disclosure）；其他情况只列出本部门"
+ "登记、承办或由本人承办的事项。参数值为空视为未给出；无效的参数值不会被忽略，而是以 400 拒绝，"
  "error.code 为 bad_filter，error.message 指明参数名。\","
  "\"parameters\":["
   "{\"name\":\"procedure\",\"in\":\"query\",\"schema\":{\"type\":\"string\","
-  "\"enum\":[\"petition\",\"hotline\"]}},"
+  "\"enum\":[\"petition\",\"hotline\",\"disclosure\"]}},"
   "{\"name\":\"channel\",\"in\":\"query\",\"description\":\"来源渠道，"
   "须为程序定义的渠道之一（见 x-procedures 的 channel 字段）\","
   "\"schema\":{\"type\":\"string\"}},"
@@ -172,7 +174,10 @@ static const char doc[] =
  "\"默认遮蔽（张*、330624********1234、138****5678）；被检举单位的人员只得到 "
  "{\\\"hidden\\\":true}\",\"properties\":{\"name\":{\"type\":\"string\"},"
  "\"id_number\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"},"
- "\"address\":{\"type\":\"string\"},\"masked\":{\"type\":\"boolean\"},"
+ "\"address\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},"
+ "\"organisation\":{\"type\":\"boolean\",\"description\":\"依申请公开的申请人"
+ "为法人或其他组织（名称和统一社会信用代码不遮蔽）\"},"
+ "\"masked\":{\"type\":\"boolean\"},"
  "\"online\":{\"type\":\"boolean\"},\"hidden\":{\"type\":\"boolean\"}}},"
 "\"CaseDetail\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Case\"},{"
  "\"type\":\"object\",\"properties\":{"
@@ -188,13 +193,17 @@ static const char doc[] =
  "\"string\"}}}}}}]},"
 "\"CaseCreate\":{\"type\":\"object\",\"required\":[\"procedure\","
  "\"petitioner\"],\"additionalProperties\":false,\"properties\":{"
- "\"procedure\":{\"type\":\"string\",\"enum\":[\"petition\",\"hotline\"]},"
+ "\"procedure\":{\"type\":\"string\",\"enum\":[\"petition\",\"hotline\","
+ "\"disclosure\"]},"
  "\"fields\":{\"type\":\"object\",\"description\":\"登记操作的字段，见 "
  "x-procedures\"},"
  "\"petitioner\":{\"type\":\"object\",\"additionalProperties\":false,"
- "\"description\":\"phone 和 address 至少一项\",\"properties\":{"
+ "\"description\":\"phone 和 address 至少一项。依申请公开的申请人为法人"
+ "或其他组织时（fields.applicant_type 不是 natural），name 为其名称，"
+ "id_number 为统一社会信用代码（按 GB 32100 校验）\",\"properties\":{"
  "\"name\":{\"type\":\"string\"},\"id_number\":{\"type\":\"string\"},"
- "\"phone\":{\"type\":\"string\"},\"address\":{\"type\":\"string\"}}},"
+ "\"phone\":{\"type\":\"string\"},\"address\":{\"type\":\"string\"},"
+ "\"email\":{\"type\":\"string\"}}},"
  "\"accused_dept_id\":{\"type\":\"integer\",\"nullable\":true,"
  "\"description\":\"检举控告（举报）所针对的部门\"}}}}}}";
 
@@ -307,7 +316,8 @@ static json_t *procedure_json(const struct workflow *w)
 /* GET /api/openapi.json */
 int api_openapi(struct req *r)
 {
-	static const char *const procs[] = { "petition", "hotline" };
+	static const char *const procs[] = { "petition", "hotline",
+					     "disclosure" };
 	json_error_t jerr;
 	json_t *o = json_loads(doc, 0, &jerr), *x;
 	size_t i;

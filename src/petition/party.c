@@ -16,12 +16,16 @@
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "http/form.h"
+#include "http/html.h"
 #include "http/http.h"
+#include "permit/permit.h"
 #include "pii/pii.h"
 #include "store/store.h"
 
 #define NAME_MAX_CHARS 50
+#define ORG_NAME_MAX_CHARS 100  /* registered names run longer */
 #define ADDRESS_MAX_CHARS 200
+#define EMAIL_MAX_CHARS 100
 #define DUP_MAX 10
 #define DUP_CHARS 128        /* characters of a title compared */
 #define DUP_WINDOW "300"     /* newest open cases compared by title */
@@ -43,6 +47,7 @@ void party_release(struct party *p)
 	wipe_free(p->id_number);
 	wipe_free(p->phone);
 	wipe_free(p->address);
+	wipe_free(p->email);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -52,6 +57,7 @@ void party_row_release(struct party_row *p)
 	free(p->id_number);
 	free(p->phone);
 	free(p->address);
+	free(p->email);
 	free(p->satisfaction);
 	memset(p, 0, sizeof(*p));
 }
@@ -62,6 +68,7 @@ void party_new_release(struct party_new *n)
 	buf_release(&n->id_number);
 	buf_release(&n->phone);
 	buf_release(&n->address);
+	buf_release(&n->email);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -91,41 +98,103 @@ static void replace(char **s, const char *with)
 	*s = xstrdup(with);
 }
 
+/* The resident identity number of a natural person, normalised. */
+static int check_idcard(struct party *p, struct fz_err *err)
+{
+	char id[PII_ID_LEN + 1];
+	const char *why = NULL;
+	int rc = pii_idcard_check(p->id_number, id, &why);
+
+	if (rc == PII_ID_NODATA)
+		return fz_fail(err, 500, "pii_nodata", "%s",
+			       why ? why : "行政区划数据不可用");
+	if (rc)
+		return fz_fail(err, 400, "party_invalid", "公民身份号码有误：%s",
+			       why ? why : pii_idcard_reason(rc));
+	replace(&p->id_number, id);
+	return 0;
+}
+
+/* An organisation's unified social credit code, as it is written on its
+ * licence: folded to ASCII, upper case, without spaces. */
+static int check_uscc(struct party *p, struct fz_err *err)
+{
+	struct fz_err why = { 0 };
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	uscc_normalise(p->id_number, &b);
+	if (!uscc_valid(buf_cstr(&b), &why))
+		rc = fz_fail(err, 400, "party_invalid", "%s%s",
+			     str_starts(why.msg, "统一社会信用代码") ? "" :
+			     "统一社会信用代码有误：", why.msg);
+	else
+		replace(&p->id_number, buf_cstr(&b));
+	buf_release(&b);
+	return rc;
+}
+
+/* An e-mail address of the usual form: one "@", something before it, a
+ * domain with a dot after it, no spaces or control characters. */
+static bool email_ok(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+
+	if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    at[1] == '.' || s[strlen(s) - 1] == '.')
+		return false;
+	for (p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+static int check_email(struct party *p, struct fz_err *err)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	pii_fold_width(p->email, &b);
+	if (utf8_chars(buf_cstr(&b), b.len) > EMAIL_MAX_CHARS ||
+	    !email_ok(buf_cstr(&b)))
+		rc = fz_fail(err, 400, "party_invalid", "电子邮箱格式有误，"
+			     "应如 name@example.com");
+	else
+		replace(&p->email, buf_cstr(&b));
+	buf_release(&b);
+	return rc;
+}
+
 int party_check(struct party *p, bool need_name, struct fz_err *err)
 {
-	char id[PII_ID_LEN + 1], phone[PII_PHONE_MAX];
-	const char *why = NULL;
-	int rc;
+	char phone[PII_PHONE_MAX];
+	int name_max = p->org ? ORG_NAME_MAX_CHARS : NAME_MAX_CHARS;
 
 	trim(&p->name);
 	trim(&p->id_number);
 	trim(&p->phone);
 	trim(&p->address);
+	trim(&p->email);
 	if (need_name && !*p->name)
-		return fz_fail(err, 400, "party_invalid", "请填写姓名");
-	if (utf8_chars(p->name, strlen(p->name)) > NAME_MAX_CHARS)
-		return fz_fail(err, 400, "party_invalid", "姓名不能超过 %d 个字",
-			       NAME_MAX_CHARS);
+		return fz_fail(err, 400, "party_invalid", p->org ?
+			       "请填写名称" : "请填写姓名");
+	if (utf8_chars(p->name, strlen(p->name)) > (size_t)name_max)
+		return fz_fail(err, 400, "party_invalid", "%s不能超过 %d 个字",
+			       p->org ? "名称" : "姓名", name_max);
 	if (utf8_chars(p->address, strlen(p->address)) > ADDRESS_MAX_CHARS)
 		return fz_fail(err, 400, "party_invalid",
 			       "通讯地址不能超过 %d 个字", ADDRESS_MAX_CHARS);
-	if (*p->id_number) {
-		rc = pii_idcard_check(p->id_number, id, &why);
-		if (rc == PII_ID_NODATA)
-			return fz_fail(err, 500, "pii_nodata", "%s",
-				       why ? why : "行政区划数据不可用");
-		if (rc)
-			return fz_fail(err, 400, "party_invalid",
-				       "公民身份号码有误：%s",
-				       why ? why : pii_idcard_reason(rc));
-		replace(&p->id_number, id);
-	}
+	if (*p->id_number && (p->org ? check_uscc(p, err) :
+			      check_idcard(p, err)))
+		return FZ_ERR;
 	if (*p->phone) {
 		if (pii_phone_normalise(p->phone, phone, sizeof(phone)) < 0)
 			return fz_fail(err, 400, "party_invalid", "联系电话须为"
 				       "手机号码或带区号的固定电话号码");
 		replace(&p->phone, phone);
 	}
+	if (*p->email && check_email(p, err))
+		return FZ_ERR;
 	if (!*p->phone && !*p->address)
 		return fz_fail(err, 400, "party_invalid", "请至少填写联系电话"
 			       "或通讯地址，以便答复");
@@ -140,6 +209,18 @@ static int seal_one(const struct keyring *kr, const char *s, struct buf *out,
 	return s && *s ? pii_seal(kr, s, out, err) : 0;
 }
 
+/* The blind index of a credit code: prefixed apart from the identity
+ * numbers, which pii_index_idcard() keys with "idcard:". */
+static void uscc_index(const struct keyring *kr, const char *code,
+		       char out[65])
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "uscc:%s", code);
+	crypto_blind_index(kr, buf_cstr(&b), out);
+	buf_release(&b);
+}
+
 int party_seal(const struct keyring *kr, const struct party *p,
 	       struct party_new *out, struct fz_err *err)
 {
@@ -148,14 +229,18 @@ int party_seal(const struct keyring *kr, const struct party *p,
 	buf_init(&out->id_number, BUF_DEFAULT_MAX);
 	buf_init(&out->phone, BUF_DEFAULT_MAX);
 	buf_init(&out->address, BUF_DEFAULT_MAX);
+	buf_init(&out->email, BUF_DEFAULT_MAX);
 	if (seal_one(kr, p->name, &out->name, err) ||
 	    seal_one(kr, p->id_number, &out->id_number, err) ||
 	    seal_one(kr, p->phone, &out->phone, err) ||
-	    seal_one(kr, p->address, &out->address, err))
+	    seal_one(kr, p->address, &out->address, err) ||
+	    seal_one(kr, p->email, &out->email, err))
 		return FZ_ERR;
 	if (p->phone && *p->phone)
 		pii_index_phone(kr, p->phone, out->phone_index);
-	if (p->id_number && *p->id_number)
+	if (p->id_number && *p->id_number && p->org)
+		uscc_index(kr, p->id_number, out->id_index);
+	else if (p->id_number && *p->id_number)
 		pii_index_idcard(kr, p->id_number, out->id_index);
 	return 0;
 }
@@ -168,12 +253,13 @@ static const char *or_null(const char *s)
 int party_insert(struct db *db, int64_t case_id, struct party_new *n)
 {
 	int rc = db_exec(db, "INSERT INTO petitioner (case_id, name, "
-			 "id_number, phone, address, phone_index, id_index, "
-			 "accused_dept_id, online, query_hash, query_index, "
-			 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			 "?)", "isssssszissi", case_id, buf_cstr(&n->name),
-			 buf_cstr(&n->id_number), buf_cstr(&n->phone),
-			 buf_cstr(&n->address),
+			 "id_number, phone, address, email, phone_index, "
+			 "id_index, accused_dept_id, online, query_hash, "
+			 "query_index, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+			 "?, ?, ?, ?, ?, ?, ?)", "issssssszissi", case_id,
+			 buf_cstr(&n->name), buf_cstr(&n->id_number),
+			 buf_cstr(&n->phone), buf_cstr(&n->address),
+			 buf_cstr(&n->email),
 			 or_null(n->phone_index), or_null(n->id_index),
 			 n->accused_dept_id, (int64_t)n->online,
 			 or_null(n->query_hash), or_null(n->query_index),
@@ -196,8 +282,9 @@ int party_load(struct db *db, int64_t case_id, struct party_row *p)
 
 	memset(p, 0, sizeof(*p));
 	rows = db_query(db, "SELECT name, id_number, phone, address, "
-			"accused_dept_id, online, satisfaction, rated_at FROM "
-			"petitioner WHERE case_id = ?", "i", case_id);
+			"accused_dept_id, online, satisfaction, rated_at, "
+			"email FROM petitioner WHERE case_id = ?", "i",
+			case_id);
 	if (!rows)
 		return db_errcode(db);
 	rc = db_next(rows);
@@ -211,11 +298,13 @@ int party_load(struct db *db, int64_t case_id, struct party_row *p)
 		p->online = db_int(rows, 5) != 0;
 		p->satisfaction = dup_text(rows, 6);
 		p->rated_at = db_int(rows, 7);
+		p->email = dup_text(rows, 8);
 	} else {
 		p->name = xstrdup("");
 		p->id_number = xstrdup("");
 		p->phone = xstrdup("");
 		p->address = xstrdup("");
+		p->email = xstrdup("");
 		p->satisfaction = xstrdup("");
 	}
 	db_rows_free(rows);
@@ -247,24 +336,49 @@ int party_open(const struct keyring *kr, const struct party_row *p,
 	rc |= open_one(kr, p->id_number, &out->id_number, err);
 	rc |= open_one(kr, p->phone, &out->phone, err);
 	rc |= open_one(kr, p->address, &out->address, err);
+	rc |= open_one(kr, p->email, &out->email, err);
 	return rc ? FZ_ERR : 0;
+}
+
+/* a***@example.com: the first character and the domain. */
+static void mask_email(const char *in, struct buf *out)
+{
+	const char *at = in ? strchr(in, '@') : NULL;
+
+	if (!in || !*in)
+		return;
+	if (!at || at == in) {
+		buf_puts(out, "***");
+		return;
+	}
+	buf_printf(out, "%c***%s", in[0], at);
 }
 
 void party_masked(const struct party *p, struct party *out)
 {
 	struct buf b = BUF_INIT;
 
-	pii_mask_name(p->name, &b);
-	out->name = xstrdup(buf_cstr(&b));
-	buf_reset(&b);
-	pii_mask_idcard(p->id_number, &b);
-	out->id_number = xstrdup(buf_cstr(&b));
+	memset(out, 0, sizeof(*out));
+	out->org = p->org;
+	if (p->org) {
+		out->name = xstrdup(p->name ? p->name : "");
+		out->id_number = xstrdup(p->id_number ? p->id_number : "");
+	} else {
+		pii_mask_name(p->name, &b);
+		out->name = xstrdup(buf_cstr(&b));
+		buf_reset(&b);
+		pii_mask_idcard(p->id_number, &b);
+		out->id_number = xstrdup(buf_cstr(&b));
+	}
 	buf_reset(&b);
 	pii_mask_phone(p->phone, &b);
 	out->phone = xstrdup(buf_cstr(&b));
 	buf_reset(&b);
 	pii_mask_address(p->address, &b);
 	out->address = xstrdup(buf_cstr(&b));
+	buf_reset(&b);
+	mask_email(p->email, &b);
+	out->email = xstrdup(buf_cstr(&b));
 	buf_release(&b);
 }
 
@@ -309,6 +423,8 @@ static json_t *unmasked_fields(const struct party_row *row)
 		json_array_append_new(a, json_string("petitioner.phone"));
 	if (*row->address)
 		json_array_append_new(a, json_string("petitioner.address"));
+	if (*row->email)
+		json_array_append_new(a, json_string("petitioner.email"));
 	return a;
 }
 
@@ -319,7 +435,7 @@ int party_unmask(struct req *r, const struct engine_ctx *ctx,
 	char obj[40], *why;
 	int64_t rc;
 
-	if (!desk_may_unmask(ctx->roles) || !row->found ||
+	if (!desk_may_unmask(ctx->roles, c->procedure) || !row->found ||
 	    desk_hidden_from(ctx, row->accused_dept_id)) {
 		fz_fail(err, 403, "forbidden", "您没有查看完整个人信息的权限");
 		return 1;
@@ -343,37 +459,84 @@ int party_unmask(struct req *r, const struct engine_ctx *ctx,
 
 /* ---- the form ---- */
 
-enum { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS, NINPUTS };
+enum { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS, IN_EMAIL, NINPUTS };
 
-/* One input as each kind of form shows it (indexed by enum party_form). */
+#define ST PARTY_FORM_STAFF
+#define ON PARTY_FORM_ONLINE
+#define AST PARTY_FORM_APPLICANT_STAFF
+#define AON PARTY_FORM_APPLICANT_ONLINE
+
+/* One input as each kind of form shows it (indexed by enum party_form;
+ * a form without a label for it leaves it out). */
 static const struct {
 	const char *name;
 	int max;
-	const char *label[2], *attrs[2], *hint[2];
+	const char *label[PARTY_FORM_KINDS], *attrs[PARTY_FORM_KINDS];
+	const char *hint[PARTY_FORM_KINDS];
 } inputs[NINPUTS] = {
-	[IN_NAME] = { "p_name", NAME_MAX_CHARS, { "姓名", "姓名" },
-		{ " autocomplete=\"off\"", " required autocomplete=\"name\"" },
-		{ NULL, NULL } },
+	[IN_NAME] = { "p_name", ORG_NAME_MAX_CHARS,
+		{ [ST] = "姓名", [ON] = "姓名", [AST] = "姓名或名称",
+		  [AON] = "姓名或名称" },
+		{ [ST] = " autocomplete=\"off\"",
+		  [ON] = " required autocomplete=\"name\"",
+		  [AST] = " autocomplete=\"off\"",
+		  [AON] = " required autocomplete=\"name\"" },
+		{ [AST] = "法人或其他组织填写其全称",
+		  [AON] = "法人或其他组织填写其全称" } },
 	[IN_ID_NUMBER] = { "p_id_number", 24,
-		{ "公民身份号码", "公民身份号码（选填）" },
-		{ " autocomplete=\"off\" inputmode=\"text\"",
-		  " autocomplete=\"off\"" }, { NULL, NULL } },
-	[IN_PHONE] = { "p_phone", 24, { "联系电话", "联系电话" },
-		{ " autocomplete=\"off\" inputmode=\"tel\"",
-		  " required autocomplete=\"tel\" inputmode=\"tel\"" },
-		{ "联系电话和通讯地址至少填写一项，以便答复",
-		  "手机号码或带区号的固定电话，查询时需要后四位" } },
+		{ [ST] = "公民身份号码", [ON] = "公民身份号码（选填）",
+		  [AST] = "身份证件号码", [AON] = "身份证件号码" },
+		{ [ST] = " autocomplete=\"off\" inputmode=\"text\"",
+		  [ON] = " autocomplete=\"off\"",
+		  [AST] = " autocomplete=\"off\" spellcheck=\"false\"",
+		  [AON] = " required autocomplete=\"off\" "
+			  "spellcheck=\"false\"" },
+		{ [AST] = "自然人为公民身份号码；法人或其他组织为18位统一社会"
+			  "信用代码",
+		  [AON] = "自然人填写公民身份号码；法人或其他组织填写18位统一"
+			  "社会信用代码" } },
+	[IN_PHONE] = { "p_phone", 24,
+		{ [ST] = "联系电话", [ON] = "联系电话", [AST] = "联系电话",
+		  [AON] = "联系电话" },
+		{ [ST] = " autocomplete=\"off\" inputmode=\"tel\"",
+		  [ON] = " required autocomplete=\"tel\" inputmode=\"tel\"",
+		  [AST] = " autocomplete=\"off\" inputmode=\"tel\"",
+		  [AON] = " required autocomplete=\"tel\" "
+			  "inputmode=\"tel\"" },
+		{ [ST] = "联系电话和通讯地址至少填写一项，以便答复",
+		  [ON] = "手机号码或带区号的固定电话，查询时需要后四位",
+		  [AST] = "联系电话和通讯地址至少填写一项，以便答复",
+		  [AON] = "手机号码或带区号的固定电话，查询时需要后四位" } },
 	[IN_ADDRESS] = { "p_address", ADDRESS_MAX_CHARS,
-		{ "通讯地址", "通讯地址（选填）" },
-		{ " autocomplete=\"off\"",
-		  " autocomplete=\"street-address\"" }, { NULL, NULL } },
+		{ [ST] = "通讯地址", [ON] = "通讯地址（选填）",
+		  [AST] = "通讯地址", [AON] = "通讯地址（选填）" },
+		{ [ST] = " autocomplete=\"off\"",
+		  [ON] = " autocomplete=\"street-address\"",
+		  [AST] = " autocomplete=\"off\"",
+		  [AON] = " autocomplete=\"street-address\"" },
+		{ [AST] = "邮寄送达的须填写", [AON] = "选择邮寄的须填写" } },
+	[IN_EMAIL] = { "p_email", EMAIL_MAX_CHARS,
+		{ [AST] = "电子邮箱", [AON] = "电子邮箱（选填）" },
+		{ [AST] = " autocomplete=\"off\" inputmode=\"email\" "
+			  "spellcheck=\"false\"",
+		  [AON] = " autocomplete=\"email\" inputmode=\"email\" "
+			  "spellcheck=\"false\"" },
+		{ [AST] = "以电子邮件送达的须填写",
+		  [AON] = "选择电子邮件获取的须填写" } },
 };
 
 /* A citizen is asked for the phone first: the query needs it. */
-static const int input_order[2][NINPUTS] = {
-	[PARTY_FORM_STAFF] = { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS },
-	[PARTY_FORM_ONLINE] = { IN_NAME, IN_PHONE, IN_ID_NUMBER, IN_ADDRESS },
+static const int input_order[PARTY_FORM_KINDS][NINPUTS] = {
+	[ST] = { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS, -1 },
+	[ON] = { IN_NAME, IN_PHONE, IN_ID_NUMBER, IN_ADDRESS, -1 },
+	[AST] = { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS, IN_EMAIL },
+	[AON] = { IN_NAME, IN_ID_NUMBER, IN_PHONE, IN_ADDRESS, IN_EMAIL },
 };
+
+#undef ST
+#undef ON
+#undef AST
+#undef AON
 
 static const char *posted(struct req *r, const char *key)
 {
@@ -382,16 +545,42 @@ static const char *posted(struct req *r, const char *key)
 	return s ? s : "";
 }
 
+/* form_text() with the mark of a required field beside the label, as
+ * the inputs drawn from a definition have it (desk_field_input()): the
+ * applicant's form marks what it needs rather than what it does not. */
+static void marked_text(struct buf *b, const char *name, const char *label,
+			const char *value, int max, const char *attrs,
+			const char *hint)
+{
+	html(b, "<div class=\"field\"><label for=\"%s\">%s <abbr "
+	     "title=\"必填\">*</abbr></label><input id=\"%s\" name=\"%s\" "
+	     "type=\"text\" value=\"%s\" maxlength=\"%d\"%r", name, label,
+	     name, name, value, max, attrs);
+	if (hint)
+		html(b, " aria-describedby=\"%s-hint\"><p class=\"muted\" "
+		     "id=\"%s-hint\">%s</p></div>", name, name, hint);
+	else
+		html(b, "></div>");
+}
+
 void party_inputs(struct buf *b, struct req *r, enum party_form kind)
 {
 	int i;
 
 	for (i = 0; i < NINPUTS; i++) {
-		int k = input_order[kind][i];
+		int k = input_order[kind][i], max;
 
-		form_text(b, inputs[k].name, inputs[k].label[kind],
-			  posted(r, inputs[k].name), inputs[k].max,
-			  inputs[k].attrs[kind], inputs[k].hint[kind]);
+		if (k < 0)
+			break;
+		max = inputs[k].max;
+		if (k == IN_NAME && kind != PARTY_FORM_APPLICANT_STAFF &&
+		    kind != PARTY_FORM_APPLICANT_ONLINE)
+			max = NAME_MAX_CHARS;   /* a person, never a body */
+		(kind == PARTY_FORM_APPLICANT_ONLINE &&
+		 str_starts(inputs[k].attrs[kind], " required") ?
+		 marked_text : form_text)(b, inputs[k].name,
+			inputs[k].label[kind], posted(r, inputs[k].name), max,
+			inputs[k].attrs[kind], inputs[k].hint[kind]);
 	}
 }
 
@@ -401,6 +590,7 @@ void party_from_form(struct req *r, struct party *p)
 	p->id_number = xstrdup(posted(r, inputs[IN_ID_NUMBER].name));
 	p->phone = xstrdup(posted(r, inputs[IN_PHONE].name));
 	p->address = xstrdup(posted(r, inputs[IN_ADDRESS].name));
+	p->email = xstrdup(posted(r, inputs[IN_EMAIL].name));
 }
 
 /* ---- query codes ---- */
@@ -735,8 +925,26 @@ static void cands_release(struct dup_cands *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int dups_by_person(struct db *db, int64_t except, const char *phone,
-			  const char *id, struct dup_cands *l)
+/* The procedures whose cases may repeat one another, as an SQL list:
+ * applications for disclosure among themselves, the petitions office's
+ * petitions and hotline tickets together. */
+#define DUP_PETITIONS "('petition', 'hotline')"
+#define DUP_DISCLOSURE "('disclosure')"
+
+/* Whether case `id` is an application for disclosure; 0 or 1, or a
+ * DB_E* code. */
+static int dup_group(struct db *db, int64_t id)
+{
+	int64_t n = 0;
+	int rc = db_scalar_int(db, &n, "SELECT COUNT(*) FROM cases WHERE "
+			       "id = ? AND proc = 'disclosure'", "i", id);
+
+	return rc < 0 ? rc : n > 0;
+}
+
+static int dups_by_person(struct db *db, int64_t except, bool disclosure,
+			  const char *phone, const char *id,
+			  struct dup_cands *l)
 {
 	struct db_rows *rows;
 	int rc;
@@ -745,11 +953,18 @@ static int dups_by_person(struct db *db, int64_t except, const char *phone,
 		return 0;
 	/* From the person's rows (few) to their cases; the unary + keeps
 	 * the planner off the open-cases index, which would walk them all. */
-	rows = db_query(db, "SELECT " DUP_COLS ", p.phone_index FROM cases c "
+	rows = db_query(db, disclosure ?
+			"SELECT " DUP_COLS ", p.phone_index FROM cases c "
 			"JOIN petitioner p ON p.case_id = c.id WHERE "
 			"+c.is_final = 0 AND c.id <> ? AND (p.phone_index = ? "
-			"OR p.id_index = ?) ORDER BY c.id DESC LIMIT "
-			DUP_WINDOW, "iss", except, or_null(phone), or_null(id));
+			"OR p.id_index = ?) AND c.proc IN " DUP_DISCLOSURE
+			" ORDER BY c.id DESC LIMIT " DUP_WINDOW :
+			"SELECT " DUP_COLS ", p.phone_index FROM cases c "
+			"JOIN petitioner p ON p.case_id = c.id WHERE "
+			"+c.is_final = 0 AND c.id <> ? AND (p.phone_index = ? "
+			"OR p.id_index = ?) AND c.proc IN " DUP_PETITIONS
+			" ORDER BY c.id DESC LIMIT " DUP_WINDOW, "iss", except,
+			or_null(phone), or_null(id));
 	if (!rows)
 		return db_errcode(db);
 	while ((rc = db_next(rows)) == 1) {
@@ -762,8 +977,8 @@ static int dups_by_person(struct db *db, int64_t except, const char *phone,
 	return rc < 0 ? rc : 0;
 }
 
-static int dups_by_title(struct db *db, int64_t except, const char *title,
-			 struct dup_cands *l)
+static int dups_by_title(struct db *db, int64_t except, bool disclosure,
+			 const char *title, struct dup_cands *l)
 {
 	struct title_key want, got;
 	struct db_rows *rows;
@@ -773,9 +988,14 @@ static int dups_by_title(struct db *db, int64_t except, const char *title,
 		return 0;
 	/* The newest open cases of the desk (index cases_open): a repeat
 	 * of a matter comes while the first is still being handled. */
-	rows = db_query(db, "SELECT " DUP_COLS " FROM cases c WHERE "
+	rows = db_query(db, disclosure ?
+			"SELECT " DUP_COLS " FROM cases c WHERE "
 			"c.is_final = 0 AND c.id <> ? AND c.proc IN "
-			"('petition', 'hotline') ORDER BY c.is_final, c.id "
+			DUP_DISCLOSURE " ORDER BY c.is_final, c.id "
+			"DESC LIMIT " DUP_WINDOW :
+			"SELECT " DUP_COLS " FROM cases c WHERE "
+			"c.is_final = 0 AND c.id <> ? AND c.proc IN "
+			DUP_PETITIONS " ORDER BY c.is_final, c.id "
 			"DESC LIMIT " DUP_WINDOW, "i", except);
 	if (!rows)
 		return db_errcode(db);
@@ -816,10 +1036,14 @@ int party_duplicates(struct db *db, int64_t except, const char *phone_index,
 		     const char *id_index, const char *title, json_t **out)
 {
 	struct dup_cands l = { 0 };
-	int rc = dups_by_person(db, except, phone_index, id_index, &l);
+	int disclosure = dup_group(db, except), rc = disclosure < 0 ?
+						 disclosure : 0;
 
 	if (rc == 0)
-		rc = dups_by_title(db, except, title, &l);
+		rc = dups_by_person(db, except, disclosure, phone_index,
+				    id_index, &l);
+	if (rc == 0)
+		rc = dups_by_title(db, except, disclosure, title, &l);
 	*out = json_array();
 	if (rc == 0)
 		rc = cands_offer(db, &l, *out);

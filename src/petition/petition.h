@@ -1,13 +1,18 @@
 /* petition.h: the petitions and hotline desk (信访·热线) — shared pieces
  *
- * Private to src/petition.  The desk runs two procedures of the case
- * engine, "petition" and "hotline" (workflows/petition.json and
- * hotline.json); every change of a case goes through case_create() and
- * case_act().  What the engine does not keep lives in the table
- * `petitioner`, one row per case:
- *  - the person behind the case, each value sealed with pii_seal() under
- *    the server's keyring, plus blind indexes of the phone and identity
- *    numbers for finding duplicates (PI-02, CR-03);
+ * Private to src/petition (and the disclosure pages of src/ogi).  The
+ * desk runs three procedures of the case engine: "petition" and
+ * "hotline" (workflows/petition.json and hotline.json), the petitions
+ * office's, and "disclosure" (workflows/disclosure.json), applications
+ * for government information (依申请公开), the disclosure officer's.
+ * Every change of a case goes through case_create() and case_act().
+ * What the engine does not keep lives in the table `petitioner`, one
+ * row per case:
+ *  - the person behind the case (for an application by a legal person
+ *    or other organisation: its name and unified social credit code),
+ *    each value sealed with pii_seal() under the server's keyring, plus
+ *    blind indexes of the phone and identity numbers for finding
+ *    duplicates (PI-02, CR-03);
  *  - the department an accusation is about, whose staff must not see its
  *    content or its author (PI-06);
  *  - for cases submitted online, the SM3 hash and a blind index of the
@@ -22,6 +27,12 @@
  * (registration), case_page.c (one case, its actions), public_pages.c
  * (online submission and query), cases_api.c (JSON), openapi.c (its
  * description), schema_sql.c (the table's migration).
+ *
+ * Where the procedures differ the desk asks which one a case is of
+ * (desk_is_disclosure()): an application has no accused department and
+ * no rating, its applicant may be an organisation, and who reads every
+ * case and who may unmask follow its definition's read_roles and the
+ * disclosure officer rather than the petitions office.
  */
 #ifndef FZ_PETITION_H
 #define FZ_PETITION_H
@@ -66,28 +77,40 @@ void desk_ctx_init(struct req *r, struct db *db, struct desk_ctx *c);
  * department of the first active petition officer, who accepts it). */
 void desk_ctx_public(struct req *r, struct db *db, const struct workflow *w,
 		     int64_t intake_dept, struct desk_ctx *c);
-/* Department that receives online submissions: 0 with *id set, 1 when
- * there is none (no active petition officer), or a DB_E* code. */
-int desk_intake_dept(struct db *db, int64_t *id);
+/* Department that receives online submissions of `procedure`: the
+ * department of the first active account holding the role that
+ * registers them (petition officer; disclosure officer for
+ * "disclosure").  0 with *id set, 1 when there is none, or a DB_E*
+ * code. */
+int desk_intake_dept(struct db *db, const char *procedure, int64_t *id);
 /* Whether the actor may see the case: the engine's rule
  * (case_may_read()), or the procedure calls on them now (an action of
  * the case is open to them: a legal adviser asked for an opinion), or
  * they acted on it before.  The lists follow the same rule. */
 bool desk_may_read(const struct engine_ctx *ctx, const struct case_info *c);
-/* Whether the user's roles let them see personal data in full. */
-bool desk_may_unmask(roleset roles);
+/* Whether the user's roles let them see the personal data of a case of
+ * `procedure` in full: petition officers and leaders for the petitions
+ * office's procedures, disclosure officers and leaders for applications
+ * for disclosure. */
+bool desk_may_unmask(roleset roles, const char *procedure);
 
 /* ---- party.c: the `petitioner` table ---- */
 
-/* A person's details in the clear (owned strings, "" when not given). */
+/* A person's details in the clear (owned strings, "" when not given;
+ * NULL counts as ""); `org`: a legal person or other organisation,
+ * whose name is its own and whose identity number is its unified social
+ * credit code (an application for disclosure only). */
 struct party {
 	char *name, *id_number, *phone, *address;
+	char *email;
+	bool org;
 };
 
 /* What is stored about a case beside the engine's row. */
 struct party_row {
 	bool found;
 	char *name, *id_number, *phone, *address;   /* sealed, "" if none */
+	char *email;                                /* sealed, "" if none */
 	int64_t accused_dept_id;
 	bool online;
 	char *satisfaction;         /* "" until the citizen rates */
@@ -96,7 +119,7 @@ struct party_row {
 
 /* A new row, sealed and indexed, ready for party_insert(). */
 struct party_new {
-	struct buf name, id_number, phone, address;
+	struct buf name, id_number, phone, address, email;
 	char phone_index[65], id_index[65];
 	int64_t accused_dept_id;
 	bool online;
@@ -111,10 +134,13 @@ void party_new_release(struct party_new *n);
 
 /*
  * Check and normalise a person's details in place: the identity number
- * with pii_idcard_check() (stored in its 18-character form), the phone
- * with pii_phone_normalise(); at least a phone number or an address is
- * needed to reply, and `need_name` makes the name compulsory too.
- * 0, or FZ_ERR with err (400, "party_invalid") naming the problem.
+ * with pii_idcard_check() (stored in its 18-character form), or for an
+ * organisation (p->org) as a unified social credit code with
+ * uscc_valid() (GB 32100, upper case, without spaces); the phone with
+ * pii_phone_normalise(); the e-mail address, if any, for its form; at
+ * least a phone number or an address is needed to reply, and
+ * `need_name` makes the name compulsory too.  0, or FZ_ERR with err
+ * (400, "party_invalid") naming the problem.
  */
 int party_check(struct party *p, bool need_name, struct fz_err *err);
 /* Seal `p` under `kr` into `out` with its blind indexes. */
@@ -128,7 +154,10 @@ int party_load(struct db *db, int64_t case_id, struct party_row *p);
 /* Open the sealed values of `p` into `out`; 0 or FZ_ERR with err. */
 int party_open(const struct keyring *kr, const struct party_row *p,
 	       struct party *out, struct fz_err *err);
-/* The masked forms, as pii_mask_*() render them. */
+/* The masked forms, as pii_mask_*() render them (an e-mail address
+ * keeps its first character and its domain).  An organisation's name
+ * and credit code are public registration data and stay as they are;
+ * its contact details are masked. */
 void party_masked(const struct party *p, struct party *out);
 
 /* The case of path parameter 0 and its `petitioner` row, when the user
@@ -159,12 +188,18 @@ int party_unmask(struct req *r, const struct engine_ctx *ctx,
 enum party_form {
 	PARTY_FORM_STAFF,           /* staff register a case: all optional */
 	PARTY_FORM_ONLINE,          /* the citizen's own: name, phone needed */
+	PARTY_FORM_APPLICANT_STAFF, /* staff register an application */
+	PARTY_FORM_APPLICANT_ONLINE,    /* the applicant's own: name, identity
+					 * document and phone needed */
+	PARTY_FORM_KINDS
 };
 
-/* The petitioner's inputs (p_name, p_id_number, p_phone, p_address) of
- * form `kind`, showing the values posted in `r`, if any. */
+/* The petitioner's inputs (p_name, p_id_number, p_phone, p_address, and
+ * on the forms of an application p_email) of form `kind`, showing the
+ * values posted in `r`, if any. */
 void party_inputs(struct buf *b, struct req *r, enum party_form kind);
-/* The petitioner as posted in those inputs ("" for each one missing). */
+/* The petitioner as posted in those inputs ("" for each one missing);
+ * p->org is left false. */
 void party_from_form(struct req *r, struct party *p);
 
 /* A fresh query code of QUERY_CODE_LEN characters from an alphabet
@@ -180,13 +215,17 @@ int query_code_find(struct db *db, const struct keyring *kr, const char *code,
 int party_rate(struct db *db, int64_t case_id, const char *satisfaction,
 	       int64_t now);
 
-/* Cases of the desk's procedures still being handled (not final, the
- * primary clock not stopped: case_handled()), other than `except`, whose
- * petitioner has the blind index `phone_index` or `id_index` (either may
- * be "" for none), then those among the 300 newest whose title is like
- * `title` (dup_titles_similar()); at most 10, newest first within each
- * kind, as a JSON array of {id, number, title, state, procedure, why}
- * (why: "phone", "id_number" or "title").  0 or a DB_E* code. */
+/* Cases still being handled (not final, the primary clock not stopped:
+ * case_handled()) of the procedures that go with the procedure of case
+ * `except` (petitions and hotline tickets together; applications for
+ * disclosure among themselves, where a repeat is a reason not to
+ * process one again; petitions and hotline tickets when `except` is no
+ * case), other than `except`, whose petitioner has the blind index
+ * `phone_index` or `id_index` (either may be "" for none), then those
+ * among the 300 newest whose title is like `title`
+ * (dup_titles_similar()); at most 10, newest first within each kind, as
+ * a JSON array of {id, number, title, state, procedure, why} (why:
+ * "phone", "id_number" or "title").  0 or a DB_E* code. */
 int party_duplicates(struct db *db, int64_t except, const char *phone_index,
 		     const char *id_index, const char *title, json_t **out);
 /* Whether two titles name one matter as a desk clerk reads them: with
@@ -276,8 +315,14 @@ int intake_fail(struct req *r, struct intake *in, int rc);
 
 /* ---- desk_list.c: the filtered list ---- */
 
+#define DESK_LIST_PROCS 3           /* procedures a list may hold */
+
 struct desk_filter {
 	const char *procedure, *channel, *state;   /* "" for any */
+	/* with procedure "": the procedures listed (NULL after the last;
+	 * none set: every procedure of the desk) */
+	const char *procedures[DESK_LIST_PROCS];
+	bool all;                   /* the user reads every case listed */
 	int64_t year, dept, page;
 	int64_t size;               /* rows a page; 0: DESK_PAGE_SIZE */
 	bool open;                  /* only cases not in a final state */
@@ -304,15 +349,15 @@ struct desk_list {
 
 /* The filter of ?procedure= ?channel= ?state= ?year= ?dept= ?open=1|0
  * ?page=, confined to what r->user may see (?dept= only counts for
- * readers of every case), DESK_PAGE_SIZE rows a page.  For the list
+ * readers of every case listed), DESK_PAGE_SIZE rows a page.  For the list
  * page: a value not valid counts as not given. */
 void desk_filter_from(struct req *r, bool open_default, struct desk_filter *f);
 /* The same for the API, strictly, with ?page_size= (1 to
  * DESK_PAGE_SIZE_MAX, default DESK_PAGE_SIZE) and ?open= defaulting to
  * 0.  An empty value counts as not given; any other that is not valid
- * (a procedure other than petition or hotline, a channel or state no
- * definition of the desk has, a year outside 2000..9999, a dept that is
- * no positive integer, open other than 0 or 1, a page outside
+ * (a procedure other than petition, hotline or disclosure, a channel or
+ * state no definition of the desk has, a year outside 2000..9999, a
+ * dept that is no positive integer, open other than 0 or 1, a page outside
  * 1..DESK_PAGE_MAX) is refused: FZ_ERR with err 400 "bad_filter"
  * naming the first such parameter. */
 int desk_filter_check(struct req *r, struct desk_filter *f,
@@ -348,11 +393,23 @@ json_t *desk_form_fields(struct req *r, const struct wf_action *a);
 
 /* ---- desk_util.c: shared helpers ---- */
 
-/* Whether `procedure` is one the desk handles ("petition", "hotline"). */
+/* Whether `procedure` is one the desk handles ("petition", "hotline",
+ * "disclosure"). */
 bool desk_procedure(const char *procedure);
+/* Whether `procedure` is the application for disclosure ("disclosure"). */
+bool desk_is_disclosure(const char *procedure);
+/* Whether the roles read every case of `procedure` (its definition's
+ * read_roles); for "" whether they read every case of the petitions
+ * office (petitions and hotline tickets). */
+bool desk_reads_all_of(roleset roles, const char *procedure);
 /* The label of a procedure's channel value, of its category value. */
 const char *desk_channel_label(const struct workflow *w, const char *id);
 const char *desk_category_label(const struct workflow *w, const char *id);
+/* Whether the case is an application by a legal person or other
+ * organisation (applicant_type other than "natural"); the same for the
+ * fields of a new case of `procedure`. */
+bool desk_case_org(const struct case_info *c);
+bool desk_fields_org(const char *procedure, json_t *fields);
 /* Whether the case's content and petitioner must be hidden from this
  * user because the case accuses the user's department (PI-06). */
 bool desk_hidden_from(const struct engine_ctx *ctx, int64_t accused_dept);
@@ -373,9 +430,6 @@ void desk_due_badge(struct buf *b, const struct calendar *cal, cal_day due,
 		    cal_day today);
 /* The case's state label as a badge. */
 void desk_state_badge(struct buf *b, const struct case_info *c);
-/* Whether the roles read every case of the desk (the definitions'
- * read_roles: petition officers and leaders). */
-bool desk_reads_all(roleset roles);
 
 /* Text with line breaks as escaped paragraphs. */
 void desk_paragraphs(struct buf *b, const char *text);
@@ -386,14 +440,40 @@ void desk_time(int64_t t, char out[17]);
 void desk_today(char out[11]);
 
 /* The reply a citizen may read, or NULL: set once the reply is signed
- * (petition: approve_reply; hotline: reply). */
+ * (petition: approve_reply; hotline, disclosure: reply). */
 const char *desk_reply_text(const struct case_info *c);
-/* Whether the case's reply is out, so the citizen may rate it. */
+/* Whether the case's reply is out (so the citizen may rate a petition or
+ * a hotline ticket's). */
 bool desk_reply_out(const struct case_info *c);
 /* The due date of the case's running primary (or, failing that, first
  * running supervised) clock: 1 with *due and *label (the clock's) set,
  * 0 when none runs, or a DB_E* code. */
 int desk_due(struct db *db, int64_t case_id, cal_day *due,
 	     const char **label, const struct workflow *w);
+
+/* ---- public_pages.c: what the public pages of the desk share ---- */
+
+/* Remember in a short-lived cookie `name` of this browser (HttpOnly,
+ * SameSite=Strict, half an hour) the case just submitted and its query
+ * code, for the confirmation page after the redirect; the code is wiped
+ * from `code`. */
+void desk_sent_set(struct req *r, const char *name, int64_t id,
+		   char code[QUERY_CODE_LEN + 1]);
+/* The case and code of cookie `name`: 0, or -1 when absent or
+ * malformed. */
+int desk_sent_get(struct req *r, const char *name, int64_t *id,
+		  char code[QUERY_CODE_LEN + 1]);
+/*
+ * The case the posted query code ("code") and last four digits of the
+ * phone ("last4") open, if it is an application for disclosure
+ * (`disclosure`) or else a petition or hotline ticket: 0 with *id set;
+ * 1 when they open none such (the same for a wrong code, wrong digits or
+ * a case of the other kind; the caller shows its form again with 404);
+ * or the status of a reply already prepared (429 when this address
+ * looks up too often or fails too often, a store failure).  Every
+ * look-up counts against the search limit, failed ones also against the
+ * submission limit.
+ */
+int desk_code_lookup(struct req *r, bool disclosure, int64_t *id);
 
 #endif

@@ -6,7 +6,10 @@
  * and kept only hashed.  With the code and the last four digits of their
  * phone they see the status, the due date, at the end the reply, and may
  * rate it once.  Submissions are rate-limited per address (WB-08), and so
- * are look-ups, whose failures all read alike and soon meet a 429.
+ * are look-ups, whose failures all read alike and soon meet a 429.  The
+ * confirmation cookie and the look-up are shared with the pages of the
+ * applications for disclosure (ogi/ysq_pages.c), which keep their cases
+ * apart: a code opens a case only on the pages of its own kind.
  */
 #include "http/pages.h"
 
@@ -141,25 +144,21 @@ int page_public_new(struct req *r)
 #define SENT_COOKIE "fz_sent"
 #define SENT_SECONDS 1800
 
-static int submit_done(struct req *r, struct intake *in, int rc)
+void desk_sent_set(struct req *r, const char *name, int64_t id,
+		   char code[QUERY_CODE_LEN + 1])
 {
 	char v[64];
 
-	if (rc && in->err.status >= 400 && in->err.status < 500)
-		return render_new(r, in->err.msg, in->err.status);
-	if (rc)
-		return intake_fail(r, in, rc);
-	snprintf(v, sizeof(v), "%lld.%s", (long long)in->id, in->code);
-	req_set_cookie(r, SENT_COOKIE, v, SENT_SECONDS);
-	memset(in->code, 0, sizeof(in->code));
+	snprintf(v, sizeof(v), "%lld.%s", (long long)id, code);
+	req_set_cookie(r, name, v, SENT_SECONDS);
+	crypto_cleanse(code, QUERY_CODE_LEN + 1);
 	crypto_cleanse(v, sizeof(v));
-	return req_redirect(r, "/petition/done");
 }
 
-/* The cookie's case id and code: 0, or -1 when absent or malformed. */
-static int sent_of(struct req *r, int64_t *id, char code[QUERY_CODE_LEN + 1])
+int desk_sent_get(struct req *r, const char *name, int64_t *id,
+		  char code[QUERY_CODE_LEN + 1])
 {
-	const char *v = req_cookie(r, SENT_COOKIE), *dot;
+	const char *v = req_cookie(r, name), *dot;
 	char num[24];
 
 	if (!v || !(dot = strchr(v, '.')) || (size_t)(dot - v) >= sizeof(num) ||
@@ -176,6 +175,16 @@ static int sent_of(struct req *r, int64_t *id, char code[QUERY_CODE_LEN + 1])
 	return 0;
 }
 
+static int submit_done(struct req *r, struct intake *in, int rc)
+{
+	if (rc && in->err.status >= 400 && in->err.status < 500)
+		return render_new(r, in->err.msg, in->err.status);
+	if (rc)
+		return intake_fail(r, in, rc);
+	desk_sent_set(r, SENT_COOKIE, in->id, in->code);
+	return req_redirect(r, "/petition/done");
+}
+
 /* GET /petition/done: what was just submitted, its number and its code. */
 int page_public_done(struct req *r)
 {
@@ -186,7 +195,8 @@ int page_public_done(struct req *r)
 	int64_t id = 0;
 
 	req_set_header(r, "Cache-Control", "no-store");
-	if (sent_of(r, &id, code) || case_get(r->db, id, &c, &err)) {
+	if (desk_sent_get(r, SENT_COOKIE, &id, code) ||
+	    case_get(r->db, id, &c, &err) || desk_is_disclosure(c.procedure)) {
 		case_info_release(&c);
 		page_begin(r, "提交确认");
 		html(b, "<div class=\"card\"><p>这里没有待显示的提交确认：确认"
@@ -286,7 +296,7 @@ int page_public_submit(struct req *r)
 		return render_new(r, err.msg, err.status);
 	}
 	w = workflow_find(hotline ? "hotline" : "petition", 0);
-	rc = desk_intake_dept(r->db, &dept);
+	rc = desk_intake_dept(r->db, w ? w->procedure : "petition", &dept);
 	if (rc < 0 || !w) {
 		party_release(&p);
 		return rc < 0 ? req_db_fail(r, rc) :
@@ -464,12 +474,21 @@ static int render_status(struct req *r, int64_t id, const char *thanks)
 	return 200;
 }
 
-/* Rate-limit and resolve the form's code and digits: 0 with *id set, or
- * the status of the reply prepared (429, or 404 with the form again).
- * Every look-up counts against the search limit; failed ones also
- * against the much smaller submission limit, so guessing stops soon
- * while the citizen who has the code can look as often as they like. */
-static int lookup(struct req *r, int64_t *id)
+/* Whether case `id` is of the kind a look-up is for; 0 or 1, or a DB_E*
+ * code. */
+static int lookup_kind(struct db *db, int64_t id, bool disclosure)
+{
+	int64_t n = 0;
+	int rc = db_scalar_int(db, &n, disclosure ?
+			       "SELECT COUNT(*) FROM cases WHERE id = ? AND "
+			       "proc = 'disclosure'" :
+			       "SELECT COUNT(*) FROM cases WHERE id = ? AND "
+			       "proc <> 'disclosure'", "i", id);
+
+	return rc < 0 ? rc : n > 0;
+}
+
+int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 {
 	char key[80];
 	int rc;
@@ -480,6 +499,11 @@ static int lookup(struct req *r, int64_t *id)
 				"再试");
 	rc = query_code_find(r->db, r->w->srv->keyring, form_str(r, "code"),
 			     form_str(r, "last4"), id);
+	if (rc == 0) {
+		int kind = lookup_kind(r->db, *id, disclosure);
+
+		rc = kind < 0 ? kind : kind ? 0 : 1;
+	}
 	if (rc < 0)
 		return req_db_fail(r, rc);
 	if (rc == 0)
@@ -488,7 +512,16 @@ static int lookup(struct req *r, int64_t *id)
 	if (!ratelimit_take(RL_SUBMIT, key))
 		return req_fail(r, 429, "rate_limited", "查询失败次数过多，请"
 				"稍后再试");
-	return render_query(r, MSG_NOT_FOUND, 404);
+	return 1;
+}
+
+/* Rate-limit and resolve the form's code and digits: 0 with *id set, or
+ * the status of the reply prepared (429, or 404 with the form again). */
+static int lookup(struct req *r, int64_t *id)
+{
+	int rc = desk_code_lookup(r, false, id);
+
+	return rc == 1 ? render_query(r, MSG_NOT_FOUND, 404) : rc;
 }
 
 /* POST /petition/query: the status, due date and reply of the case. */

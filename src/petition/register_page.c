@@ -1,10 +1,14 @@
-/* register_page.c: staff register a petition or a hotline ticket (登记)
+/* register_page.c: staff register a petition, a hotline ticket or an
+ * application for disclosure received by letter, fax, e-mail or in
+ * person (登记)
  *
  * The form is the procedure's create action, drawn from its definition,
- * plus the petitioner and, for accusations, the department accused.  The
+ * plus the petitioner (the applicant, a person or an organisation, with
+ * an e-mail address) and, for accusations, the department accused.  The
  * case and the sealed petitioner row are written by intake.c.  After
  * registration the case page lists open cases of the same person or with
- * a similar title, to merge.
+ * a similar title, to merge (or, for an application, to recognise a
+ * repeat).
  */
 #include "http/pages.h"
 
@@ -58,12 +62,22 @@ static void accused_select(struct buf *b, const struct desk_names *names,
 	     "事项须填写：该单位的人员将看不到事项内容和信访人信息。</p></div>");
 }
 
-static void party_fields(struct buf *b, struct req *r)
+static void party_fields(struct buf *b, struct req *r, bool ysq)
 {
-	html(b, "<fieldset><legend>信访人（诉求人）</legend>");
-	party_inputs(b, r, PARTY_FORM_STAFF);
+	html(b, "<fieldset><legend>%s</legend>", ysq ? "申请人" :
+	     "信访人（诉求人）");
+	party_inputs(b, r, ysq ? PARTY_FORM_APPLICANT_STAFF :
+		     PARTY_FORM_STAFF);
 	html(b, "<p class=\"muted\">个人信息加密保存，页面上只显示遮蔽后的"
 	     "内容。</p></fieldset>");
+}
+
+static const char *form_title(const struct workflow *w)
+{
+	if (desk_is_disclosure(w->procedure))
+		return "登记政府信息公开申请";
+	return strcmp(w->procedure, "hotline") == 0 ? "登记热线工单" :
+	       "登记信访件";
 }
 
 static int render_form(struct req *r, const struct workflow *w,
@@ -71,14 +85,12 @@ static int render_form(struct req *r, const struct workflow *w,
 		       int status)
 {
 	struct desk_names names;
-	char title[96];
+	bool ysq = desk_is_disclosure(w->procedure);
 	int rc = desk_names_load(r->db, &names);
 
 	if (rc < 0)
 		return req_db_fail(r, rc);
-	snprintf(title, sizeof(title), "登记%s",
-		 strcmp(w->procedure, "hotline") == 0 ? "热线工单" : "信访件");
-	page_begin(r, title);
+	page_begin(r, form_title(w));
 	html(&r->out, "<p class=\"muted\">依据：%s</p>", w->create->basis ?
 	     w->create->basis : w->legal_basis);
 	if (desk_action_has_files(w->create))
@@ -86,11 +98,13 @@ static int render_form(struct req *r, const struct workflow *w,
 	else
 		form_begin(r, "/petitions", error);
 	html_hidden(&r->out, "procedure", w->procedure);
-	html(&r->out, "<fieldset><legend>事项</legend>");
+	html(&r->out, "<fieldset><legend>%s</legend>", ysq ? "申请内容" :
+	     "事项");
 	desk_action_fields(&r->out, w->create, "", values, &names);
 	html(&r->out, "</fieldset>");
-	party_fields(&r->out, r);
-	accused_select(&r->out, &names, accused);
+	party_fields(&r->out, r, ysq);
+	if (!ysq)
+		accused_select(&r->out, &names, accused);
 	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
 	     "class=\"primary\">登记</button><a href=\"/petitions\">取消</a>"
 	     "</div></form>");
@@ -99,8 +113,8 @@ static int render_form(struct req *r, const struct workflow *w,
 	return status;
 }
 
-/* GET /petitions/new?procedure=petition|hotline: the registration form,
- * the received date set to today. */
+/* GET /petitions/new?procedure=petition|hotline|disclosure: the
+ * registration form, the received date set to today. */
 int page_petition_new(struct req *r)
 {
 	const struct workflow *w = form_workflow(r);
@@ -170,8 +184,9 @@ static char *title_of(json_t *fields)
 	return xstrdup(t ? t : "");
 }
 
-/* POST /petitions: register the case and its petitioner; a refusal
- * re-renders the form (400/403) and writes nothing. */
+/* POST /petitions: register the case and its petitioner (for an
+ * application by an organisation, by applicant_type, its name and credit
+ * code); a refusal re-renders the form (400/403) and writes nothing. */
 int page_petition_create(struct req *r)
 {
 	const struct workflow *w = form_workflow(r);
@@ -187,7 +202,8 @@ int page_petition_create(struct req *r)
 	fields = desk_form_fields(r, w->create);
 	in = intake_new();
 	party_from_form(r, &p);
-	if (parse_accused(r, &accused))
+	p.org = desk_fields_org(w->procedure, fields);
+	if (!desk_is_disclosure(w->procedure) && parse_accused(r, &accused))
 		fz_fail(&err, 400, "field_invalid", "所选的被检举单位不存在");
 	else if (party_check(&p, false, &err) == 0 &&
 		 party_seal(r->w->srv->keyring, &p, &in->party, &err) == 0)

@@ -1,8 +1,13 @@
 /* schema_sql.c: the petitions and hotline desk's table (migration 3)
  *
- * One row per case of the desk, keyed by the engine's case id.  The
+ * One row per case of the desk, keyed by the engine's case id: the
+ * petitioner of a petition or hotline ticket, the applicant of an
+ * application for disclosure (a person, or an organisation with its
+ * name and unified social credit code in name and id_number).  The
  * columns named as in the personal-data register (pii/fields.c:
- * petitioner.name, .id_number, .phone, .address) hold only sealed text
+ * petitioner.name, .id_number, .phone, .address, and .email, added by
+ * migration 8: the e-mail address an applicant may give for the
+ * reply) hold only sealed text
  * (pii_seal(), "" when not given); the *_index columns hold blind indexes
  * for exact search, NULL when there is no value, so that no two empty
  * values look alike.  A query code is kept only as its SM3 hash and a

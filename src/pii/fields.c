@@ -65,6 +65,16 @@ const struct pii_field pii_fields[] = {
 		.retention_years = 10,
 	},
 	{
+		.name = "petitioner.email",
+		.label = "电子邮箱",
+		.purpose = "以电子邮件送达政府信息公开申请的答复",
+		.basis = "《政府信息公开条例》第二十九条、第四十条；《个人信息"
+			 "保护法》第十三条第一款第三项",
+		.kind = PII_KIND_TEXT,
+		.sealed = true,
+		.retention_years = 10,
+	},
+	{
 		.name = "petition.content",
 		.label = "信访事项内容",
 		.purpose = "登记、转送、交办和办理信访事项",

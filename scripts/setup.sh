@@ -35,7 +35,7 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 runtime_pkgs="build-essential cmake pkg-config libevent-dev libsqlite3-dev
 	sqlite3 libpq-dev libjansson-dev libssl-dev openssl libopencc-dev opencc
 	libxlsxwriter-dev libcmocka-dev zlib1g-dev libqrencode-dev john-data
-	ca-certificates"
+	libzip-dev libexpat1-dev ca-certificates"
 # fonts-noto-cjk: browser tests screenshot Chinese pages, which would
 # otherwise render as empty boxes.
 test_pkgs="postgresql-15 nginx-light wrk chromium fonts-noto-cjk clang

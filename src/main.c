@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "statistics of the petitions and hotline "
 				"desk" },
 	{ "retention", cmd_retention, "expire personal data by the register" },
+	{ "permit", cmd_permit, "import and list the permits register" },
+	{ "search", cmd_search, "rebuild or try the portal's search index" },
 };
 
 static int usage(FILE *out)

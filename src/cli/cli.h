@@ -24,6 +24,8 @@ int cmd_key(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
+int cmd_permit(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 /* Create an installation in `data_dir` and open it into `a` (shared by
  * init and demo); < 0 on failure with the reason printed. */

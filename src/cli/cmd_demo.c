@@ -16,6 +16,8 @@
 #include "cli/app.h"
 #include "cli/cli.h"
 #include "cli/demo_cases.h"
+#include "cli/demo_permits.h"
+#include "cli/demo_portal.h"
 #include "core/util.h"
 #include "org/accounts.h"
 #include "store/store.h"
@@ -185,6 +187,10 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = demo_cases(&a, db, as_json);
+	if (rc == 0)
+		rc = demo_permits(&a, db, as_json);
+	if (rc == 0)
+		rc = demo_portal(&a, db, as_json);
 	if (rc == 0)
 		print_accounts(list, as_json);
 	json_decref(list);

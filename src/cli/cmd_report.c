@@ -1,5 +1,5 @@
-/* cmd_report.c: `fazhi report cases` — the desk's statistics as a plain
- * table for scripts */
+/* cmd_report.c: `fazhi report cases|permits` — statistics as plain
+ * tables for scripts */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +10,19 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "engine/workflow.h"
+#include "permit/permit.h"
 #include "report/case_stats.h"
 #include "store/store.h"
 
 static const char help[] =
 	"usage: fazhi report cases --year YYYY [--by channel|dept]\n"
-	"                          [--data-dir DIR] [--db URL]\n\n"
+	"                          [--data-dir DIR] [--db URL]\n"
+	"       fazhi report permits --year YYYY [--data-dir DIR] [--db URL]\n\n"
+	"permits: the administrative permits published for decisions of\n"
+	"YYYY, how many have an electronic full text, and the full-text\n"
+	"electronic rate (全文电子化率, percent with one decimal, '-' when\n"
+	"there are none), as 'items N', 'fulltext N', 'rate R'.\n\n"
+	"cases:\n"
 	"Print the statistics of the petitions and hotline desk for the cases\n"
 	"registered in YYYY, as of today, the same figures as the page\n"
 	"/stats/cases: one row per channel (or, with --by dept, per handling\n"
@@ -168,6 +175,32 @@ out:
 	return rc;
 }
 
+static int report_permits(const char *data_dir, const char *db_url,
+			  int year)
+{
+	int64_t items = 0, full = 0;
+	struct app a;
+	struct db *db;
+	int rc = 1;
+
+	if (cli_open(&a, &db, data_dir, db_url))
+		goto out;
+	if (permit_rate(db, year, &items, &full) < 0) {
+		error("cannot read the permits: %s", db_errmsg(db));
+		goto out;
+	}
+	printf("items %lld\nfulltext %lld\n", (long long)items,
+	       (long long)full);
+	if (items)
+		printf("rate %.1f\n", 100.0 * (double)full / (double)items);
+	else
+		printf("rate -\n");
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	cli_close(&a, db);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const char *data_dir = NULL, *db_url = NULL, *year = NULL;
@@ -183,9 +216,10 @@ int cmd_report(int argc, char **argv)
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
 			  strcmp(argv[1], "-h") == 0))
 		return cli_help(help);
-	if (argc < 2 || strcmp(argv[1], "cases") != 0)
+	if (argc < 2 || (strcmp(argv[1], "cases") != 0 &&
+			 strcmp(argv[1], "permits") != 0))
 		return cli_usage_error("report", "expected 'fazhi report "
-				       "cases --year YYYY'");
+				       "cases|permits --year YYYY'");
 	rc = cli_parse("report", help, argc - 1, argv + 1, opts,
 		       (int)ARRAY_SIZE(opts), &first);
 	if (rc)
@@ -198,6 +232,9 @@ int cmd_report(int argc, char **argv)
 	if (parse_int64(year, 1971, 9998, &y))
 		return cli_usage_error("report", "--year must be a year from "
 				       "1971 to 9998, not '%s'", year);
+	if (strcmp(argv[1], "permits") == 0)
+		return by ? cli_usage_error("report", "--by is for 'cases'") :
+		       report_permits(data_dir, db_url, (int)y);
 	if (by && strcmp(by, "dept") == 0)
 		group = CS_BY_DEPT;
 	else if (by && strcmp(by, "channel") != 0)

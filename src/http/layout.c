@@ -21,6 +21,7 @@ struct nav_item {
 static const struct nav_item nav[] = {
 	{ "/", "我的工作台", PERM_SELF },
 	{ "/petitions", "信访热线", PERM_STAFF },
+	{ "/publications", "政务公开", PERM_STAFF },
 	{ "/admin/users", "用户管理", PERM_USER_ADMIN },
 	{ "/admin/departments", "部门管理", PERM_USER_ADMIN },
 	{ "/admin/policy", "安全策略", PERM_POLICY },
@@ -55,6 +56,17 @@ static void lang_switch(struct req *r)
 	html(b, "</div>");
 }
 
+/* Entries for some staff roles only: 政务公开 is the work of the
+ * disclosure officer, the confidentiality reviewer and the approvers. */
+static bool nav_for_roles(roleset rs, const char *href)
+{
+	const roleset pub = (1u << ROLE_OGI_OFFICER) |
+			    (1u << ROLE_CONF_REVIEWER) |
+			    (1u << ROLE_DEPT_HEAD) | (1u << ROLE_LEADER);
+
+	return strcmp(href, "/publications") != 0 || (rs & pub) != 0;
+}
+
 static void nav_bar(struct req *r)
 {
 	struct buf *b = &r->out;
@@ -68,7 +80,8 @@ static void nav_bar(struct req *r)
 			    (strlen(nav[i].href) > 1 &&
 			     str_starts(r->path, nav[i].href));
 
-		if (!roles_allow(r->user->roles, nav[i].perm))
+		if (!roles_allow(r->user->roles, nav[i].perm) ||
+		    !nav_for_roles(r->user->roles, nav[i].href))
 			continue;
 		html(b, "<li><a href=\"%s\"%r>%s</a></li>", nav[i].href,
 		     here ? " aria-current=\"page\"" : "", nav[i].label);

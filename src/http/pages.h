@@ -49,6 +49,55 @@ int page_audit(struct req *r);
 int page_audit_export(struct req *r);
 int api_audit(struct req *r);
 
+/* portal/portal_pages.c, portal_item.c, portal_feeds.c: the public portal
+ * (政府信息公开); portal_root serves "/" to visitors and staff alike */
+int portal_root(struct req *r);
+int portal_home(struct req *r);
+int portal_gk(struct req *r);
+int portal_category(struct req *r);
+int portal_item(struct req *r);
+int portal_file(struct req *r);
+int portal_rss(struct req *r);
+int portal_atom(struct req *r);
+int portal_sitemap(struct req *r);
+int portal_sitemap_part(struct req *r);
+int portal_robots(struct req *r);
+
+/* portal/staff_pages.c, staff_item.c, staff_admin.c, staff_api.c,
+ * feeds_out.c: publications — drafting, review, approval, and the
+ * outbound channels' feeds */
+int page_publications(struct req *r);
+int page_publication_new(struct req *r);
+int page_publication_create(struct req *r);
+int page_publication(struct req *r);
+int page_publication_act(struct req *r);
+int page_publication_resolve(struct req *r);
+int page_publication_file(struct req *r);
+int page_pub_catalogue(struct req *r);
+int page_pub_category_create(struct req *r);
+int page_pub_category_update(struct req *r);
+int page_pub_settings(struct req *r);
+int page_pub_settings_update(struct req *r);
+int page_pub_terms_update(struct req *r);
+int page_channel_feed(struct req *r);
+int api_publications(struct req *r);
+int api_publication_create(struct req *r);
+int api_publication(struct req *r);
+int api_publication_act(struct req *r);
+int api_publication_resolve(struct req *r);
+
+/* portal/search_page.c: the portal's search (信息检索) */
+int portal_search(struct req *r);
+
+/* ogi/ysq_pages.c: applications for disclosure online (依申请公开); the
+ * staff side is the petitions desk's (/petitions?procedure=disclosure) */
+int page_ysq_new(struct req *r);
+int page_ysq_submit(struct req *r);
+int page_ysq_done(struct req *r);
+int page_ysq_query_form(struct req *r);
+int page_ysq_query(struct req *r);
+int page_ysq_file(struct req *r);
+
 /* petition/desk_pages.c, register_page.c, case_page.c, public_pages.c,
  * cases_api.c, openapi.c: the petitions and hotline desk */
 int page_petitions(struct req *r);
@@ -82,5 +131,7 @@ int page_case_stats_list(struct req *r);
 
 /* calendar/due_page.c */
 int page_calendar_due(struct req *r);
+
+#include "permit/permit_pages.h"  /* the permits register */
 
 #endif

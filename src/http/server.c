@@ -36,6 +36,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "pii/retention.h"
+#include "portal/portal_visits.h"
 #include "store/group.h"
 #include "store/store.h"
 
@@ -447,6 +448,8 @@ static void *worker_main(void *arg)
 		event_base_once(w->base, -1, EV_TIMEOUT, calendar_tick, w,
 				&minute);
 	}
+	/* The portal's visit counts: stored in batches, and at the end. */
+	visits_worker_start(w);
 	event_base_dispatch(w->base);
 	return NULL;
 }

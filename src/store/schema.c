@@ -212,6 +212,18 @@ static const char v4_sql[] =
  * personal-data expiry job's mark (pii/retention_sql.c). */
 extern const char attach_schema_sql[];
 extern const char retention_schema_sql[];
+/* Version 7: the permits register (permit/schema_sql.c). */
+extern const char permit_schema_sql[];
+/* Version 9: publications and the disclosure catalogue
+ * (portal/schema_sql.c); version 10: the search index of published items
+ * (portal/search_sql.c). */
+extern const char portal_schema_sql[];
+extern const char search_schema_sql[], search_sqlite_sql[], search_pg_sql[];
+
+/* Version 8: the e-mail address an applicant for disclosure may give
+ * for the reply (sealed, like the other personal fields). */
+static const char v8_sql[] =
+	"ALTER TABLE petitioner ADD COLUMN email TEXT NOT NULL DEFAULT '';\n";
 
 const struct migration schema_migrations[] = {
 	{ 1, "accounts and audit trail", v1_sql, v1_sqlite, v1_pg },
@@ -220,6 +232,10 @@ const struct migration schema_migrations[] = {
 	{ 4, "duplicate check indexes", v4_sql, NULL, NULL },
 	{ 5, "attachments", attach_schema_sql, NULL, NULL },
 	{ 6, "personal data expiry", retention_schema_sql, NULL, NULL },
+	{ 7, "permits", permit_schema_sql, NULL, NULL },
+	{ 8, "applicant e-mail", v8_sql, NULL, NULL },
+	{ 9, "publications", portal_schema_sql, NULL, NULL },
+	{ 10, "search", search_schema_sql, search_sqlite_sql, search_pg_sql },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -6,21 +6,22 @@ import { backends, startServer, Client, loginAs, rawHttp as raw }
 
 
 // Every GET page of the route table (parameters filled with a real id).
-const PAGES = ['/', '/account', '/admin/users',
+// "/" is both: the public portal for visitors, the 工作台 for staff.
+const PAGES = ['/account', '/admin/users',
 	'/admin/users/new', '/admin/users/1', '/admin/departments',
 	'/admin/policy', '/audit', '/api/v1/me', '/api/v1/users',
 	'/api/v1/departments', '/api/v1/audit', '/metrics'];
-const PUBLIC = ['/login', '/healthz', '/static/css/site.css', '/nope',
+const PUBLIC = ['/', '/login', '/healthz', '/static/css/site.css', '/nope',
 	'/lang/hant'];
 
 // Which role reaches which page (200); others get 403.
 const MATRIX = {
-	sysadmin: ['/', '/account', '/admin/users', '/admin/users/new',
+	sysadmin: ['/account', '/admin/users', '/admin/users/new',
 		'/admin/users/1', '/admin/departments', '/api/v1/me',
 		'/api/v1/users', '/api/v1/departments', '/metrics'],
-	secadmin: ['/', '/account', '/admin/policy', '/api/v1/me', '/metrics'],
-	auditadmin: ['/', '/account', '/audit', '/api/v1/me', '/api/v1/audit'],
-	clerk: ['/', '/account', '/api/v1/me'],
+	secadmin: ['/account', '/admin/policy', '/api/v1/me', '/metrics'],
+	auditadmin: ['/account', '/audit', '/api/v1/me', '/api/v1/audit'],
+	clerk: ['/account', '/api/v1/me'],
 };
 
 function checkHeaders(res, where) {

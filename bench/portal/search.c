@@ -14,13 +14,14 @@
  * rare terms), punctuation every 12 to 30 characters.  Each item is
  * indexed with search_index_item() as the publishing pipeline does,
  * 1 000 items to a transaction (on PostgreSQL, VACUUM ANALYZE after the
- * load, as autovacuum would do soon after).  Then runs QUERIES searches, a quarter
- * each of 1, 2, 3 and 5 characters, half of them common (cut from the
- * frequent words) and half rare (cut from a random item's text where
- * one of its random characters begins), each the first page of ten
- * hits with the total count, as /gk/search asks, and prints p50 and p99
- * per length and kind.  The random sequence is fixed: every run builds
- * the same items and asks the same queries.
+ * load, as autovacuum would do soon after).  Then, after 200 queries to
+ * warm up, runs QUERIES searches, a quarter each of 1, 2, 3 and 5
+ * characters, half of them common (cut from the frequent words) and
+ * half rare (cut from a random item's text where one of its random
+ * characters begins), each the first page of ten hits with the total
+ * count, as /gk/search asks, and prints p50 and p99 per length and
+ * kind.  The random sequence is fixed: every run builds the same items
+ * and asks the same queries.
  */
 #include <math.h>
 #include <stdio.h>

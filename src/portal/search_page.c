@@ -11,7 +11,10 @@
 #include "http/pages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <opencc/opencc.h>
 
 #include "core/util.h"
 #include "http/html.h"
@@ -78,9 +81,10 @@ static void cat_level(struct buf *b, const struct view *v, int64_t parent,
 
 		if (c->parent != parent)
 			continue;
-		for (k = 0; k < depth && k < CAT_DEPTH_MAX; k++)
-			len += (size_t)snprintf(label + len, sizeof(label) - len,
-						"　");
+		for (k = 0; k < depth && k < CAT_DEPTH_MAX; k++) {
+			memcpy(label + len, "　", strlen("　"));
+			len += strlen("　");
+		}
 		snprintf(label + len, sizeof(label) - len, "%s", c->name);
 		html_option(b, c->code, label, c == v->cat);
 		if (depth < CAT_DEPTH_MAX)
@@ -233,16 +237,41 @@ static void pager(struct buf *b, const struct view *v, int64_t pages)
 	html(b, "</ul></nav>");
 }
 
+/* The query in Simplified characters, malloc'd, or NULL to search it as
+ * typed.  A visitor reading the 繁體 page may well type 徵地 or 幹部, and
+ * the items are written in Simplified characters.  Opening OpenCC's
+ * converter costs under a millisecond, only for those visitors. */
+static char *to_hans(const char *q)
+{
+	opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+	char *out, *s = NULL;
+
+	if (cc == (opencc_t)-1)
+		return NULL;
+	out = opencc_convert_utf8(cc, q, strlen(q));
+	if (out) {
+		s = xstrdup(out);
+		opencc_convert_utf8_free(out);
+	}
+	opencc_close(cc);
+	return s;
+}
+
 /* Run the search and write its results; 0 or a DB_E* code. */
 static int results(struct req *r, const struct view *v)
 {
+	char *hans = r->hant ? to_hans(v->q) : NULL;
 	struct search_q q = { v->q, v->cat ? v->cat->id : 0, v->year,
 			      (v->page - 1) * PAGE_SIZE, PAGE_SIZE };
 	struct buf list = BUF_INIT, *b = &r->out;
 	int64_t total = 0, pages;
+	size_t n = hans ? search_query_chars(hans) : 0;
 	int rc;
 
+	if (n >= 1 && n <= SEARCH_QUERY_MAX)
+		q.text = hans;
 	rc = search_query(r->db, &q, render_hit, &list, &total);
+	free(hans);
 	if (rc) {
 		buf_release(&list);
 		return rc;

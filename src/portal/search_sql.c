@@ -17,15 +17,15 @@
  *    adjacent characters of the normalised title and body, for queries
  *    of one or two characters, which trigrams cannot serve.  A table of
  *    (gram, publication_id) rows costs some 14 KB an item (about 900
- *    distinct grams an item of 1 000 characters: 1.4 GB for 100 000
- *    items, and each insertion is a B-tree insertion); FTS5 keeps the
- *    same postings as compressed doclists in about a fifth of the space
- *    and builds them eight times faster.  Each gram is one token, its
- *    UTF-8 bytes in hex (so punctuation and spaces never split it and
- *    no token is FTS5 syntax); contentless and detail=none, as only the
- *    rowids are needed.  A contentless table forgets what it indexed:
- *    search.c deletes an item's postings by recomputing them from the
- *    text kept in search_fts.
+ *    distinct grams in an item of 1 000 characters: 1.4 GB for 100 000
+ *    items, each row a B-tree insertion); FTS5 keeps the same postings
+ *    as compressed doclists in under a quarter of the space and builds
+ *    them eight times faster.  Each gram is one token, its UTF-8 bytes
+ *    in hex (so punctuation and spaces never split it and no token is
+ *    FTS5 syntax); contentless and detail=none, as only the rowids are
+ *    needed.  A contentless table forgets what it indexed: search.c
+ *    deletes an item's postings by recomputing them from the text kept
+ *    in search_fts.
  *
  * PostgreSQL:
  *  - search_docs also holds the normalised body and `grams`, the same
@@ -39,7 +39,9 @@
  *    the database with a UTF-8 LC_CTYPE, e.g.
  *      CREATE DATABASE fazhi TEMPLATE template0 ENCODING 'UTF8'
  *        LC_COLLATE 'C' LC_CTYPE 'C.UTF-8';
- *    for the trigram indexes to serve Chinese text.
+ *    for the trigram indexes to serve Chinese text.  (Over 100 000
+ *    items they were then no faster than `grams` and doubled the cost
+ *    of indexing an item: bench/README.md, "Portal search".)
  *
  * pg_trgm ships with PostgreSQL (Debian: in the postgresql-15 package;
  * elsewhere postgresql-contrib).  It is a trusted extension (PostgreSQL

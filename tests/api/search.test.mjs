@@ -116,13 +116,15 @@ describe(`portal search (${backend})`, () => {
 			q += itemSql({ title: `蜉蝣公告第${i}号`, body: '公告正文',
 				code: '08', day: `2021-07-${String(i).padStart(2,
 					'0')}` });
+		q += itemSql({ title: '蜻蜓干部培训通知', body: '培训安排',
+			code: '08', day: '2022-06-01' });
 		exec(srv, q);
-		// this test's 26 items that are public (one is withdrawn)
+		// this test's 27 items that are public (one is withdrawn)
 		// beside the demo's published ones
 		const demo = Number(sql(srv, 'SELECT COUNT(*) FROM publications ' +
-			'WHERE published_at > 0 AND withdrawn_at = 0').out) - 26;
+			'WHERE published_at > 0 AND withdrawn_at = 0').out) - 27;
 		assert.ok(demo >= 0, `${demo}`);
-		assert.match(reindex(srv), new RegExp(`^indexed ${26 + demo} items`));
+		assert.match(reindex(srv), new RegExp(`^indexed ${27 + demo} items`));
 	});
 	after(async () => { await srv?.stop(); });
 
@@ -143,6 +145,9 @@ describe(`portal search (${backend})`, () => {
 			// and any of the demo's
 			assert.equal(total(html), holding(srv, backend, '征地'));
 			assert.ok(total(html) >= 2);
+			for (const q of ['税', '信访', '干部', '公开', '规范性文件'])
+				assert.equal(total(await get(c, { q })),
+					holding(srv, backend, q), q);
 		});
 
 	it('escapes the items and the query; marks only the hits', async () => {
@@ -187,8 +192,8 @@ describe(`portal search (${backend})`, () => {
 			assert.match(html, /没有第 9 页/);
 			assert.equal(hits(html).length, 0);
 			// newest first among the title hits
-			html = await get(c, { q: '公告第', page: '1' });
-			assert.equal(hits(html)[0].title, '蜉蝣[公告第]23号');
+			html = await get(c, { q: '蜉蝣公告第', page: '1' });
+			assert.equal(hits(html)[0].title, '[蜉蝣公告第]23号');
 		});
 
 	it('filters by section (with its subsections) and year', async () => {
@@ -207,7 +212,7 @@ describe(`portal search (${backend})`, () => {
 	});
 
 	it('forgets withdrawn items', async () => {
-		assert.equal(total(await get(c, { q: '撤回' })), 0);
+		assert.equal(total(await get(c, { q: '湾撤回' })), 0);
 		exec(srv, "UPDATE publications SET withdrawn_at = 1 WHERE " +
 			"title = '关于鸬鹚湾征地补偿标准的通知'");
 		reindex(srv);
@@ -230,6 +235,16 @@ describe(`portal search (${backend})`, () => {
 		html = await get(c, { q: 'a'.repeat(500) }, 400);
 		assert.match(html, /检索词太长/);
 		await get(c, { q: '征'.repeat(40) });
+	});
+
+	it('takes Traditional characters from the 繁體 page', async () => {
+		const t = new Client(srv.url);
+		await t.get('/lang/hant?next=/gk/search');
+		let html = await get(t, { q: '蜻蜓幹部' });
+		assert.match(html, /共找到 1 條/);
+		assert.match(html, /<mark>蜻蜓幹部<\/mark>培訓通知/);
+		html = await get(c, { q: '蜻蜓幹部' });
+		assert.equal(total(html), 0);
 	});
 
 	it('answers on the command line too', () => {

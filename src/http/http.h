@@ -175,4 +175,9 @@ int req_defer(struct req *r, int (*run)(struct db *db, struct req *r),
 /* Message shown on the next page this browser loads. */
 void req_flash(struct req *r, const char *msg);
 
+/* A JSON body object may hold only `keys`: 0, or FZ_ERR with err filled
+ * (400 "unknown_field", naming the first other key). */
+int json_only_keys(json_t *o, const char *const *keys, size_t n,
+		   struct fz_err *err);
+
 #endif

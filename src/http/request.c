@@ -542,3 +542,21 @@ void req_finish(struct req *r, int status)
 	evhttp_send_reply(r->ev, status, status_text(status), body);
 	evbuffer_free(body);
 }
+
+int json_only_keys(json_t *o, const char *const *keys, size_t n,
+		   struct fz_err *err)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(o, key, v) {
+		for (i = 0; i < n; i++)
+			if (strcmp(key, keys[i]) == 0)
+				break;
+		if (i == n)
+			return fz_fail(err, 400, "unknown_field", "未知字段："
+				       "%.64s", key);
+	}
+	return 0;
+}

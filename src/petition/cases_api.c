@@ -335,24 +335,6 @@ int api_case(struct req *r)
 
 /* ---- POST /api/v1/cases ---- */
 
-static int only_keys(json_t *o, const char *const *keys, size_t n,
-		     struct fz_err *err)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	json_object_foreach(o, key, v) {
-		for (i = 0; i < n; i++)
-			if (strcmp(key, keys[i]) == 0)
-				break;
-		if (i == n)
-			return fz_fail(err, 400, "unknown_field", "未知字段："
-				       "%.64s", key);
-	}
-	return 0;
-}
-
 static int party_from_json(json_t *o, struct party *p, struct fz_err *err)
 {
 	static const char *const keys[] = {
@@ -367,7 +349,7 @@ static int party_from_json(json_t *o, struct party *p, struct fz_err *err)
 	if (!json_is_object(o))
 		return fz_fail(err, 400, "party_invalid", "须提供 petitioner "
 			       "对象（至少含 phone 或 address）");
-	if (only_keys(o, keys, ARRAY_SIZE(keys), err))
+	if (json_only_keys(o, keys, ARRAY_SIZE(keys), err))
 		return FZ_ERR;
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *v = json_object_get(o, keys[i]);
@@ -445,7 +427,7 @@ int api_case_create(struct req *r)
 	struct intake *in;
 	int64_t accused = 0;
 
-	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
+	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
 		return req_fail(r, 400, err.code, "%s", err.msg);
 	if (!w)
 		return req_fail(r, 400, "unknown_procedure", "procedure 须为 "
@@ -517,7 +499,7 @@ int api_case_act(struct req *r)
 
 	if (status)
 		goto out;
-	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err) ||
+	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err) ||
 	    (fields && !json_is_object(fields)) ||
 	    !(a = path_action(r, &v.c, &err)) ||
 	    desk_act(r, &v.ctx.e, v.c.id, a, fields, &err)) {

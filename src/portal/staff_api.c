@@ -199,24 +199,6 @@ static int reply_item(struct req *r, int status, int64_t id)
 	return req_json(r, status, o);
 }
 
-static int only_keys(json_t *o, const char *const *keys, size_t n,
-		     struct fz_err *err)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	json_object_foreach(o, key, v) {
-		for (i = 0; i < n; i++)
-			if (strcmp(key, keys[i]) == 0)
-				break;
-		if (i == n)
-			return fz_fail(err, 400, "unknown_field", "未知字段："
-				       "%.64s", key);
-	}
-	return 0;
-}
-
 /* GET /api/v1/publications?state=&page=: newest first. */
 int api_publications(struct req *r)
 {
@@ -281,7 +263,7 @@ int api_publication_create(struct req *r)
 
 	if (!pub_may_work(r->user->roles))
 		return pub_forbidden(r);
-	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
+	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
 		return req_fail(r, 400, err.code, "%s", err.msg);
 	if (!json_is_object(fields))
 		return req_fail(r, 400, "field_invalid", "fields 须为对象");
@@ -327,7 +309,7 @@ int api_publication_act(struct req *r)
 		return pub_forbidden(r);
 	if (req_path_id(r, 0, &id) < 0)
 		return req_fail(r, 404, "not_found", "该信息不存在");
-	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
+	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
 		return req_fail(r, 400, err.code, "%s", err.msg);
 	if (fields && !json_is_object(fields))
 		return req_fail(r, 400, "field_invalid", "fields 须为对象");
@@ -351,7 +333,7 @@ int api_publication_resolve(struct req *r)
 		return pub_forbidden(r);
 	if (req_path_id(r, 0, &id) < 0 || req_path_id(r, 1, &fid) < 0)
 		return req_fail(r, 404, "not_found", "没有这一扫描发现");
-	if (only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
+	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
 		return req_fail(r, 400, err.code, "%s", err.msg);
 	pub_env_init(r, &dc, &env);
 	if (pub_resolve(&env, id, fid, json_string_value(json_object_get(

@@ -428,6 +428,23 @@ static int op_extend(const struct clock_act *a, const struct wf_clock *c,
 	return save_after(a, k, recompute(a->db, a->cal, k), err);
 }
 
+/* A stop after the due day of a clock with a late_field must say why
+ * (the limit ran out and was not extended in time). */
+static int check_late(const struct clock_act *a, const struct wf_clock *c,
+		      const struct case_clock *k, struct fz_err *err)
+{
+	const char *why = json_string_value(json_object_get(a->action_fields,
+						    c->late_field->name));
+	char due[11];
+
+	if (k->paused || a->today <= k->due || (why && *why))
+		return 0;
+	cal_format(k->due, due);
+	return fz_fail(err, 409, "late_reason_required",
+		       "“%s”已于 %s 届满且未经批准延长，逾期%s须填写“%s”",
+		       c->label, due, a->action->label, c->late_field->label);
+}
+
 static int apply_one(const struct clock_act *a, const struct wf_clock *c,
 		     struct fz_err *err)
 {
@@ -440,6 +457,11 @@ static int apply_one(const struct clock_act *a, const struct wf_clock *c,
 		return db_failed(err, rc);
 	exists = rc == 0;
 	rc = 0;
+	if (c->late_field && engine_action_listed(c->stop, c->nstop, act) &&
+	    exists && !k.stopped)
+		rc = check_late(a, c, &k, err);
+	if (rc)
+		return rc;
 	if (engine_action_listed(c->stop, c->nstop, act) && exists &&
 	    !k.stopped && !a->dry_run) {
 		rc = op_stop(a, &k, false);

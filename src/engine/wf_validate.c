@@ -903,6 +903,32 @@ static int check_start_field(struct parser *p, json_t *c,
 	return 0;
 }
 
+/* "late_field": a text field each stop action offers, so that a late
+ * stop can always be given its reason. */
+static int check_late_field(struct parser *p, json_t *c,
+			    struct wf_clock *clk)
+{
+	const char *name = json_string_value(json_object_get(c, "late_field"));
+	struct loc l = { "clocks", clk->id, "late_field", name, 0 };
+	size_t i;
+
+	if (!json_object_get(c, "late_field"))
+		return 0;
+	clk->late_field = wf_field(p->w, name);
+	if (!clk->late_field || clk->late_field->type != WF_TEXT)
+		return bad(p, &l, "clock \"%s\": late_field must name a text "
+			   "field", clk->id);
+	if (clk->window || clk->nstop == 0)
+		return bad(p, &l, "clock \"%s\": late_field needs a supervised "
+			   "clock with stop actions", clk->id);
+	for (i = 0; i < clk->nstop; i++)
+		if (!wf_action_has_field(clk->stop[i], clk->late_field))
+			return bad(p, &l, "clock \"%s\": stop action \"%s\" "
+				   "has no field \"%s\"", clk->id,
+				   clk->stop[i]->id, name);
+	return 0;
+}
+
 /* Stop, pause and resume lists must not contradict the start list. */
 static int check_clock_lists(struct parser *p, const struct wf_clock *clk)
 {
@@ -979,7 +1005,7 @@ static int parse_clock(struct parser *p, json_t *c, struct wf_clock *clk)
 		"id", "label", "unit", "length", "length_by", "start",
 		"start_field", "stop", "pause", "resume", "restart",
 		"extension", "basis", "window", "primary", "holiday_shift",
-		"note", NULL };
+		"late_field", "note", NULL };
 	struct loc l = { "clocks", clk->id, NULL, NULL, 0 };
 	char what[64];
 	int64_t n = 0;
@@ -1010,6 +1036,8 @@ static int parse_clock(struct parser *p, json_t *c, struct wf_clock *clk)
 	if (!rc && json_object_get(c, "holiday_shift"))
 		rc = get_bool(p, c, "holiday_shift", &l, what,
 			      &clk->holiday_shift);
+	if (!rc)
+		rc = check_late_field(p, c, clk);
 	if (!rc && clk->primary && p->w->primary)
 		rc = second(p, "clocks", "clock", clk->id, "primary",
 			    "primary clock", p->w->primary->id);

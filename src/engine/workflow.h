@@ -52,7 +52,7 @@
  *                  the case goes back to the registering department)
  *   clocks         [{id, label, unit, length, length_by, start,
  *                  start_field, stop, pause, resume, restart, extension,
- *                  basis, window, primary, holiday_shift}]
+ *                  basis, window, primary, holiday_shift, late_field}]
  *                  unit "working" or "calendar"; length_by {field,
  *                  values: {enum value: length}} sets the length from an
  *                  enum field of the case; start/stop/pause/resume name
@@ -68,7 +68,12 @@
  *                  true for the clock statistics count on time against;
  *                  holiday_shift false keeps a calendar-day limit that
  *                  ends on a day off where it is (default: moved to the
- *                  next working day, Civil Code Art. 203)
+ *                  next working day, Civil Code Art. 203); late_field a
+ *                  text field every stop action offers, which a stop
+ *                  after the due day must fill (the reason a reply
+ *                  comes late: the limit has run out and was not
+ *                  extended, so the lateness is explained and recorded
+ *                  rather than passed over in silence)
  *   note, description   free text, ignored
  * Ids match [a-z][a-z0-9_]* (at most 31 bytes); labels of states,
  * actions, fields and clocks are at most 60 bytes (20 Chinese
@@ -172,6 +177,7 @@ struct wf_clock {
 	bool window;
 	bool primary;
 	bool holiday_shift;
+	const struct wf_field *late_field;  /* text, or NULL */
 };
 
 struct workflow {

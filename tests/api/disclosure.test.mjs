@@ -472,6 +472,27 @@ describe(`applications for disclosure (${backend})`, () => {
 			reply_text: '再次答复' }, 409, 'case_final');
 	});
 
+	it('a reply after the limit without extension is refused until it ' +
+	'says why it is late', async () => {
+		const id = await register(ogi, srv, { received_date: day(srv, -45) });
+		const k = replyClock(await caseOf(ogi, id));
+		assert.ok(k.due < day(srv), k.due);
+		const reply = { reply_type: 'disclose', reply_text: '予以公开。' };
+		await refused(ogi, id, 'reply', reply, 409, 'late_reason_required');
+		const r = await act(ogi, id, 'reply', reply);
+		assert.match(text(r.bodyText), new RegExp(`已于 ${k.due} 届满`));
+		assert.match(text(r.bodyText), /逾期答复说明/);
+		await refused(head, id, 'extend', { extension_reason: '补办',
+			extension_days: 5 }, 409, 'extension_late');
+		assert.equal((await caseOf(ogi, id)).state, 'registered');
+		await must(ogi, id, 'reply', { ...reply,
+			late_reason: '档案调取晚于预期，未及时报批延期' });
+		const done = await caseOf(ogi, id);
+		assert.equal(done.state, 'replied');
+		assert.equal(done.fields.late_reason,
+			'档案调取晚于预期，未及时报批延期');
+	});
+
 	// Last: moves the server's clock.
 	it('third-party consultation is not counted in the limit', async () => {
 		const received = day(srv, -2);

@@ -845,6 +845,30 @@ static void test_disclosure_clock(void **state)
 	assert_true(get_clock(id, "reply").stopped);
 }
 
+/* A reply after the limit that was not extended in time is refused
+ * until it says why it is late (disclosure version 2, late_field); on
+ * the last day it needs no reason. */
+static void test_disclosure_late_reply(void **state)
+{
+	int64_t id = disclosure(), ontime = disclosure();
+	json_t *reply = json_pack("{s:s,s:s}", "reply_type", "disclose",
+				  "reply_text", "予以公开。");
+
+	act(OGI, "2022-09-29", ontime, "reply", json_deep_copy(reply));
+	expect_state(ontime, "replied");
+	refused(OGI, "2022-09-30", id, "reply", json_deep_copy(reply),
+		"late_reason_required", "“答复期限”已于 2022-09-29 届满");
+	expect_state(id, "registered");
+	refused(HEAD_A, "2022-09-30", id, "extend",
+		json_pack("{s:s,s:i}", "extension_reason", "补办延期",
+			  "extension_days", 5), "extension_late", "届满后");
+	json_object_set_new(reply, "late_reason",
+			    json_string("经办人员调整，交接延误"));
+	act(OGI, "2022-09-30", id, "reply", reply);
+	expect_state(id, "replied");
+	assert_true(get_clock(id, "reply").stopped);
+}
+
 static int64_t hotline(const char *day, const char *type)
 {
 	return create(PO, day, "hotline",
@@ -1599,6 +1623,8 @@ int main(void)
 			test_files_bind_to_the_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_disclosure_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_disclosure_late_reply, setup, teardown),
 	};
 
 	const char *pg = getenv("FAZHI_TEST_PG_URL");

@@ -337,6 +337,18 @@ static void test_bad_clock_actions(void **state)
 		   "\"stop\": [\"apply\"]", 1, "both starts and stops it");
 }
 
+/* A late stop must be able to give its reason: the field is text and
+ * every stop action offers it. */
+static void test_bad_late_field(void **state)
+{
+	expect_bad("\"primary\": true,", "\"primary\": true, "
+		   "\"late_field\": \"kind\",", "late_field", 1,
+		   "clock \"decision\": late_field must name a text field");
+	expect_bad("\"primary\": true,", "\"primary\": true, "
+		   "\"late_field\": \"reason\",", "late_field", 1,
+		   "stop action \"decide\" has no field \"reason\"");
+}
+
 static void test_bad_roles(void **state)
 {
 	expect_bad("\"roles\": [\"clerk\", \"dept_head\"]",
@@ -543,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_bad_legal_basis),
 		cmocka_unit_test(test_bad_number_format),
 		cmocka_unit_test(test_bad_version),
+		cmocka_unit_test(test_bad_late_field),
 		cmocka_unit_test(test_bad_unknown_key),
 		cmocka_unit_test(test_bad_two_files_same_version),
 		cmocka_unit_test(test_bad_directory),

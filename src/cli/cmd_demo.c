@@ -16,6 +16,7 @@
 #include "cli/app.h"
 #include "cli/cli.h"
 #include "cli/demo_cases.h"
+#include "cli/demo_ogi.h"
 #include "cli/demo_permits.h"
 #include "cli/demo_portal.h"
 #include "core/util.h"
@@ -189,6 +190,8 @@ int cmd_demo(int argc, char **argv)
 		rc = demo_cases(&a, db, as_json);
 	if (rc == 0)
 		rc = demo_permits(&a, db, as_json);
+	if (rc == 0)
+		rc = demo_ogi(&a, db, as_json);
 	if (rc == 0)
 		rc = demo_portal(&a, db, as_json);
 	if (rc == 0)

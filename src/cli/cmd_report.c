@@ -1,5 +1,5 @@
-/* cmd_report.c: `fazhi report cases|permits` — statistics as plain
- * tables for scripts */
+/* cmd_report.c: `fazhi report cases|permits|ogi` — statistics and the
+ * annual disclosure report as plain tables for scripts */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "engine/workflow.h"
+#include "ogi/report.h"
 #include "permit/permit.h"
 #include "report/case_stats.h"
 #include "store/store.h"
@@ -17,7 +18,16 @@
 static const char help[] =
 	"usage: fazhi report cases --year YYYY [--by channel|dept]\n"
 	"                          [--data-dir DIR] [--db URL]\n"
-	"       fazhi report permits --year YYYY [--data-dir DIR] [--db URL]\n\n"
+	"       fazhi report permits --year YYYY [--data-dir DIR] [--db URL]\n"
+	"       fazhi report ogi --year YYYY [--data-dir DIR] [--db URL]\n\n"
+	"ogi: the annual report on government information disclosure\n"
+	"(政府信息公开工作年度报告) of YYYY in the national format, as of now:\n"
+	"the title, sections 一 to 六 with their text, and tables 二, 三 and\n"
+	"四 one row per line, cells separated by tabs, the labels first (three\n"
+	"label cells in table 三).  Exits 1, after printing, when table 三\n"
+	"breaks one of its identities (一+二 = （七）+四 in every column, （七）\n"
+	"the sum of （一）..（六）, 总计 the sum of the applicant columns): a\n"
+	"fault in the records, named on stderr.\n\n"
 	"permits: the administrative permits published for decisions of\n"
 	"YYYY, how many have an electronic full text, and the full-text\n"
 	"electronic rate (全文电子化率, percent with one decimal, '-' when\n"
@@ -201,6 +211,35 @@ out:
 	return rc;
 }
 
+static int report_ogi(const char *data_dir, const char *db_url, int year)
+{
+	struct buf out = BUF_INIT, why = BUF_INIT;
+	struct gi_report r;
+	struct app a;
+	struct db *db;
+	int rc = 1;
+
+	if (cli_open(&a, &db, data_dir, db_url))
+		goto out;
+	if (gi_report_compute(db, year, &r)) {
+		error("cannot compute the report: %s", db_errmsg(db));
+		goto out;
+	}
+	gi_report_text(&r, &out);
+	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+	if (gi_report_check(&r, &why)) {
+		error("表三勾稽关系不成立：%s", buf_cstr(&why));
+		rc = 1;
+	}
+	gi_report_free(&r);
+out:
+	buf_release(&out);
+	buf_release(&why);
+	cli_close(&a, db);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const char *data_dir = NULL, *db_url = NULL, *year = NULL;
@@ -217,9 +256,10 @@ int cmd_report(int argc, char **argv)
 			  strcmp(argv[1], "-h") == 0))
 		return cli_help(help);
 	if (argc < 2 || (strcmp(argv[1], "cases") != 0 &&
-			 strcmp(argv[1], "permits") != 0))
+			 strcmp(argv[1], "permits") != 0 &&
+			 strcmp(argv[1], "ogi") != 0))
 		return cli_usage_error("report", "expected 'fazhi report "
-				       "cases|permits --year YYYY'");
+				       "cases|permits|ogi --year YYYY'");
 	rc = cli_parse("report", help, argc - 1, argv + 1, opts,
 		       (int)ARRAY_SIZE(opts), &first);
 	if (rc)
@@ -232,6 +272,15 @@ int cmd_report(int argc, char **argv)
 	if (parse_int64(year, 1971, 9998, &y))
 		return cli_usage_error("report", "--year must be a year from "
 				       "1971 to 9998, not '%s'", year);
+	if (strcmp(argv[1], "ogi") == 0) {
+		if (by)
+			return cli_usage_error("report", "--by is for 'cases'");
+		if (y < 2000 || y > 2100)
+			return cli_usage_error("report", "--year must be from "
+					       "2000 to 2100 for 'ogi', not "
+					       "%lld", (long long)y);
+		return report_ogi(data_dir, db_url, (int)y);
+	}
 	if (strcmp(argv[1], "permits") == 0)
 		return by ? cli_usage_error("report", "--by is for 'cases'") :
 		       report_permits(data_dir, db_url, (int)y);

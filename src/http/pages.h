@@ -98,6 +98,17 @@ int page_ysq_query_form(struct req *r);
 int page_ysq_query(struct req *r);
 int page_ysq_file(struct req *r);
 
+/* ogi/report_page.c: the annual report on government information
+ * disclosure (政府信息公开工作年度报告) */
+int page_ogi_report(struct req *r);
+int page_ogi_report_xlsx(struct req *r);
+int page_ogi_report_cases(struct req *r);
+int page_ogi_report_inputs(struct req *r);
+int page_ogi_report_inputs_save(struct req *r);
+int page_ogi_report_settings(struct req *r);
+int page_ogi_report_settings_save(struct req *r);
+int page_ogi_report_draft(struct req *r);
+
 /* petition/desk_pages.c, register_page.c, case_page.c, public_pages.c,
  * cases_api.c, openapi.c: the petitions and hotline desk */
 int page_petitions(struct req *r);

@@ -169,6 +169,23 @@ const struct route app_routes[] = {
 	{ POST, "/ysq/query/file", PERM_PUBLIC, FORM, page_ysq_file,
 	  "ysq_file" },
 
+	/* the annual report on government information disclosure */
+	{ GET, "/ogi/report", PERM_STAFF, 0, page_ogi_report, "ogi_report" },
+	{ GET, "/ogi/report.xlsx", PERM_STAFF, 0, page_ogi_report_xlsx,
+	  "ogi_report_xlsx" },
+	{ GET, "/ogi/report/cases", PERM_STAFF, 0, page_ogi_report_cases,
+	  "ogi_report_cases" },
+	{ GET, "/ogi/report/inputs", PERM_STAFF, 0, page_ogi_report_inputs,
+	  "ogi_report_inputs" },
+	{ POST, "/ogi/report/inputs", PERM_STAFF, FORM,
+	  page_ogi_report_inputs_save, "ogi_report_inputs_save" },
+	{ GET, "/ogi/report/settings", PERM_STAFF, 0, page_ogi_report_settings,
+	  "ogi_report_settings" },
+	{ POST, "/ogi/report/settings", PERM_STAFF, FORM,
+	  page_ogi_report_settings_save, "ogi_report_settings_save" },
+	{ POST, "/ogi/report/draft", PERM_STAFF, FORM, page_ogi_report_draft,
+	  "ogi_report_draft" },
+
 	/* the petitions and hotline desk */
 	{ GET, "/petitions", PERM_STAFF, 0, page_petitions, "petitions" },
 	{ GET, "/petitions/new", PERM_STAFF, 0, page_petition_new,

@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "http/html.h"
 #include "http/http.h"
+#include "ogi/report.h"
 #include "portal/portal_qr.h"
 #include "portal/portal_ui.h"
 #include "portal/portal_visits.h"
@@ -261,6 +262,22 @@ static int files(struct req *r, const struct item *it)
 	return 0;
 }
 
+/* An annual report's tables, from the copy frozen when it was drafted
+ * (the body, as reviewed, carries its text). */
+static void report_tables(struct req *r, const struct item *it)
+{
+	struct gi_report rep;
+	int rc = gi_report_of_pub(r->db, it->id, &rep);
+
+	if (rc == 1) {
+		gi_report_tables_html(&rep, &r->out);
+		gi_report_free(&rep);
+	} else if (rc < 0) {
+		html(&r->out, "<p class=\"muted\">报告附表暂时无法显示，请稍后"
+		     "刷新。</p>");
+	}
+}
+
 /* 索引号, 发布机构, 生成日期, 发布日期, 文号, 主题分类. */
 static void index_block(struct req *r, const struct item *it)
 {
@@ -360,6 +377,7 @@ static void render(struct req *r, const struct item *it, bool print,
 	html(b, "<div class=\"gk-body\">");
 	paragraphs(b, it->body);
 	html(b, "</div>");
+	report_tables(r, it);
 	buf_release(&path);
 	/* Files, share and tools follow in the caller, then close. */
 	if (!print) {

@@ -219,6 +219,9 @@ extern const char permit_schema_sql[];
  * (portal/search_sql.c). */
 extern const char portal_schema_sql[];
 extern const char search_schema_sql[], search_sqlite_sql[], search_pg_sql[];
+/* Version 11: the annual report on government information disclosure
+ * (ogi/schema_sql.c). */
+extern const char ogi_report_schema_sql[];
 
 /* Version 8: the e-mail address an applicant for disclosure may give
  * for the reply (sealed, like the other personal fields). */
@@ -236,6 +239,7 @@ const struct migration schema_migrations[] = {
 	{ 8, "applicant e-mail", v8_sql, NULL, NULL },
 	{ 9, "publications", portal_schema_sql, NULL, NULL },
 	{ 10, "search", search_schema_sql, search_sqlite_sql, search_pg_sql },
+	{ 11, "annual report", ogi_report_schema_sql, NULL, NULL },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -1,9 +1,12 @@
 // demo.test.mjs: the demo installation's desk records — the 2022 figures of
-// the annual report (SEED.md §四.2), the 2021 ones chosen for it, and a
-// second `fazhi demo` that adds nothing.
+// the annual report (SEED.md §四.2), the 2021 ones chosen for it, the
+// applications for government information, and a second `fazhi demo` that
+// adds nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, startServer, loginAs } from './lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { backends, startServer, loginAs, fazhiBin }
+	from './lib/harness.mjs';
 import { sql } from './lib/sql.mjs';
 
 // Cases by channel: the petition procedure's channel, and every hotline
@@ -95,6 +98,154 @@ function checkPerson(p) {
 	assert.ok(p.name.length >= 2);
 }
 
+// Applications for government information (依申请公开) by year, and the
+// reply types their replies must cover among them.
+const OGI = { 2021: 8, 2022: 12 };
+const OGI_REPLIES = ['disclose', 'already_public', 'partial',
+	'withhold_third_party', 'withhold_process', 'unable_not_held',
+	'reject_complaint', 'reject_repeat'];
+
+// The day (China Standard Time) of an API time ("...Z").
+const cstDay = (iso) => new Date(Date.parse(iso) + 8 * 3600 * 1000)
+	.toISOString().slice(0, 10);
+
+// `n` working days after `start` by the server's official calendar.
+function workingDue(srv, start, n) {
+	const r = spawnSync(fazhiBin(), ['calendar', 'due', start, String(n),
+		'--working', '--data-dir', srv.dataDir], { encoding: 'utf8' });
+	assert.equal(r.status, 0, r.stderr);
+	return r.stdout.split('\n')[0].trim();
+}
+
+// GB 32100: the MOD 31-3 check character of a unified social credit code.
+function usccCheckChar(code) {
+	const a = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+	let s = 0, w = 1;
+	for (let i = 0; i < 17; i++) {
+		s += a.indexOf(code[i]) * w;
+		w = w * 3 % 31;
+	}
+	return a[(31 - s % 31) % 31];
+}
+
+// Every application of both years with its details, as the disclosure
+// officer reads them through the API.
+async function applications(c) {
+	const all = [];
+	for (const year of Object.keys(OGI)) {
+		const r = await c.get('/api/v1/cases?procedure=disclosure&' +
+			`year=${year}&page_size=200`);
+		assert.equal(r.status, 200, r.bodyText);
+		const list = await r.json();
+		assert.equal(list.total, OGI[year], `${year}`);
+		for (const x of list.cases) {
+			const d = await c.get(`/api/v1/cases/${x.id}`);
+			assert.equal(d.status, 200, d.bodyText);
+			all.push({ year: Number(year), ...(await d.json()) });
+		}
+	}
+	return all;
+}
+
+const event = (a, action) => a.history.find((e) => e.action === action);
+const replyClock = (a) => a.clocks.find((k) => k.id === 'reply');
+
+function checkOgiFinished(srv, apps) {
+	for (const [year, n] of Object.entries(OGI))
+		assert.equal(count(srv, 'FROM cases WHERE ' +
+			`proc = 'disclosure' AND year = ${year}`), n);
+	for (const a of apps)
+		assert.ok(a.final && ['replied', 'abandoned', 'withdrawn']
+			.includes(a.state), `${a.number} ${a.state}`);
+	const by = (st) => apps.filter((a) => a.state === st).length;
+	assert.equal(by('abandoned'), 1);
+	assert.equal(by('withdrawn'), 1);
+	assert.equal(by('replied'), 18);
+}
+
+function checkOgiOutcomes(apps) {
+	const types = new Set(apps.filter((a) => a.state === 'replied')
+		.map((a) => a.fields.reply_type));
+	for (const t of OGI_REPLIES)
+		assert.ok(types.has(t), t);
+	assert.ok(types.size >= OGI_REPLIES.length);
+	const kinds = new Set(apps.map((a) => a.fields.applicant_type));
+	for (const k of ['natural', 'business', 'research', 'legal_service'])
+		assert.ok(kinds.has(k), k);
+}
+
+// The reply clocks stopped by the reply on or before their due day, by
+// the records and as the API shows them; abandoned and withdrawn ones
+// cancelled.
+function checkOgiInTime(srv, apps) {
+	assert.equal(count(srv, 'FROM cases c JOIN case_clocks k ON ' +
+		"k.case_id = c.id WHERE c.proc = 'disclosure' AND " +
+		"k.clock_id = 'reply' AND (k.stopped_day IS NULL OR " +
+		'k.stopped_day > k.due_day)'), 0);
+	for (const a of apps) {
+		const k = replyClock(a);
+		assert.ok(k.stopped, a.number);
+		assert.equal(k.cancelled, a.state !== 'replied', a.number);
+		if (a.state !== 'replied')
+			continue;
+		const day = cstDay(event(a, 'reply').at);
+		assert.ok(day <= k.due, `${a.number}: ${day} > ${k.due}`);
+	}
+}
+
+// A correction received, one never received, a third party consulted,
+// the extension by the department head (needed: the reply came after
+// the first limit), and one application carried into each next year.
+function checkOgiCourse(srv, apps) {
+	const fixed = apps.find((a) => event(a, 'receive_correction'));
+	assert.equal(fixed.state, 'replied');
+	const gaveUp = apps.find((a) => a.state === 'abandoned');
+	assert.ok(event(gaveUp, 'request_correction'));
+	const asked = apps.find((a) => event(a, 'consult_third_party'));
+	assert.ok(event(asked, 'third_party_reply'));
+	assert.equal(asked.fields.reply_type, 'withhold_third_party');
+	assert.ok(replyClock(asked).paused_days > 0);
+	const ext = apps.filter((a) => event(a, 'extend'));
+	assert.equal(ext.length, 1);
+	const [x] = ext;
+	assert.equal(event(x, 'extend').actor, 'depthead');
+	assert.equal(replyClock(x).extensions, 1);
+	const first = workingDue(srv,
+		event(x, 'register').fields.received_date, 20);
+	assert.ok(cstDay(event(x, 'extend').at) <= first);
+	assert.ok(cstDay(event(x, 'reply').at) > first);
+	const carried = (year) => apps.filter((a) => a.year === year - 1 &&
+		a.state === 'replied' &&
+		cstDay(event(a, 'reply').at).startsWith(`${year}-`)).length;
+	assert.equal(carried(2022), 1);
+	assert.equal(carried(2023), 1);
+}
+
+// Every application has its applicant, sealed; a person and a firm
+// open to valid details.
+async function checkApplicants(srv, apps) {
+	assert.equal(count(srv, 'FROM cases c LEFT JOIN petitioner p ON ' +
+		"p.case_id = c.id WHERE c.proc = 'disclosure' AND " +
+		'p.case_id IS NULL'), 0);
+	const c = await loginAs(srv, 'ogi_officer');
+	const reason = encodeURIComponent('核对演示数据');
+	for (const type of ['natural', 'business']) {
+		const a = apps.find((x) => x.fields.applicant_type === type);
+		const r = await c.get(`/api/v1/cases/${a.id}?unmask=1&` +
+			`reason=${reason}`);
+		assert.equal(r.status, 200, r.bodyText);
+		const p = (await r.json()).petitioner;
+		if (type === 'natural') {
+			checkPerson(p);
+			continue;
+		}
+		assert.equal(p.organisation, true);
+		assert.match(p.phone, /^(1[3-9]\d{9}|0\d{2,3}-\d{7,8})$/);
+		assert.match(p.id_number, /^91330624[0-9A-Z]{10}$/);
+		assert.equal(p.id_number[17], usccCheckChar(p.id_number));
+	}
+}
+
 for (const backend of backends()) {
 describe(`demo desk records (${backend})`, () => {
 	let srv;
@@ -153,6 +304,23 @@ describe(`demo desk records (${backend})`, () => {
 		checkPerson((await r.json()).petitioner);
 	});
 
+	describe('applications for government information', () => {
+		let apps;
+		before(async () => {
+			apps = await applications(await loginAs(srv,
+				'ogi_officer'));
+		});
+		it('8 in 2021 and 12 in 2022, every one finished',
+			() => checkOgiFinished(srv, apps));
+		it('the replies cover the outcomes of the report',
+			() => checkOgiOutcomes(apps));
+		it('no reply after its limit', () => checkOgiInTime(srv, apps));
+		it('correction, consultation, extension and the year ends',
+			() => checkOgiCourse(srv, apps));
+		it('CR-03 applicants are sealed and open to valid details',
+			() => checkApplicants(srv, apps));
+	});
+
 	it('AD-03 the audit trail verifies after the demo', () => {
 		const r = srv.run(['audit', 'verify']);
 		assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -164,6 +332,8 @@ describe(`demo desk records (${backend})`, () => {
 		assert.equal(r.code, 0, r.stderr);
 		assert.match(r.stdout, /^2021: already present$/m);
 		assert.match(r.stdout, /^2022: already present$/m);
+		assert.match(r.stdout,
+			/^2022: disclosure applications already present$/m);
 		assert.equal(count(srv, 'FROM cases'), n);
 		assert.deepEqual(byChannel(srv, 2022), FIGURES[2022]);
 	});

@@ -49,6 +49,7 @@
 
 #include <jansson.h>
 
+#include "auth/roles.h"
 #include "core/buf.h"
 #include "core/util.h"
 
@@ -274,6 +275,10 @@ int gi_report_from_json(json_t *j, struct gi_report *out);
  * or FZ_ERR with err. */
 int gi_report_draft(const struct pub_env *env, int year,
 		    const char *formed_on, int64_t *id, struct fz_err *err);
+
+/* Whether an account with `roles` may read the report pages (the
+ * information disclosure officer, department heads, leaders). */
+bool gi_report_readable(roleset roles);
 
 /* The frozen report of publication `pub_id`, if it has one: 1 with *out
  * filled, 0 when it has none, or DB_E*. */

@@ -55,10 +55,15 @@
 
 /* ---- who, which year ---- */
 
+bool gi_report_readable(roleset roles)
+{
+	return (roles & (R(ROLE_OGI_OFFICER) | R(ROLE_DEPT_HEAD) |
+			 R(ROLE_LEADER))) != 0;
+}
+
 static bool may_read(struct req *r)
 {
-	return (r->user->roles & (R(ROLE_OGI_OFFICER) | R(ROLE_DEPT_HEAD) |
-				  R(ROLE_LEADER))) != 0;
+	return gi_report_readable(r->user->roles);
 }
 
 static bool is_officer(struct req *r)

@@ -22,6 +22,7 @@
 #include "http/http.h"
 #include "http/layout.h"
 #include "http/server.h"
+#include "ogi/report.h"
 #include "petition/petition.h"
 #include "portal/publication.h"
 #include "store/store.h"
@@ -591,8 +592,12 @@ static void top_links(struct req *r)
 		     "/new\">拟稿</a>");
 	html(&r->out, "<a class=\"button\" href=\"/publications/catalogue\">"
 	     "政府信息公开目录</a><a class=\"button\" href=\"/publications/"
-	     "settings\">设置和对外推送</a><a class=\"button\" href=\"/gk/\">"
-	     "查看门户网站</a></div>");
+	     "settings\">设置和对外推送</a>");
+	if (gi_report_readable(r->user->roles))
+		html(&r->out, "<a class=\"button\" href=\"/ogi/report\">"
+		     "政府信息公开年度报告</a>");
+	html(&r->out, "<a class=\"button\" href=\"/gk/\">查看门户网站</a>"
+	     "</div>");
 }
 
 /* GET /publications: the items by state (?state=, ?page=), with what

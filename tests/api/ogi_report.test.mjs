@@ -300,6 +300,11 @@ describe(`the annual report on government information disclosure (${
 			await page(c, `/ogi/report?year=${YEAR}`);
 		const ro = await page(head, `/ogi/report?year=${YEAR}`);
 		assert.doesNotMatch(ro, /生成公开稿<\/button>/);
+		// the way in: 政务公开 links to the report for those who may read
+		assert.match(await page(ogi, '/publications'),
+			/href="\/ogi\/report">政府信息公开年度报告/);
+		assert.doesNotMatch(await page(secrecy, '/publications'),
+			/href="\/ogi\/report"/);
 		for (const c of [clerk, secrecy]) {
 			await page(c, `/ogi/report?year=${YEAR}`, 403);
 			await page(c, `/ogi/report.xlsx?year=${YEAR}`, 403);

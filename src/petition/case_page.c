@@ -24,6 +24,7 @@
 #include "http/http.h"
 #include "http/layout.h"
 #include "http/server.h"
+#include "petition/desk_case.h"
 #include "petition/petition.h"
 #include "store/store.h"
 
@@ -94,12 +95,6 @@ static const char *field_str(const struct case_info *c, const char *name)
 	return json_string_value(json_object_get(c->fields, name));
 }
 
-static void fact(struct buf *b, const char *dt, const char *dd)
-{
-	if (dd && *dd)
-		html(b, "<dt>%s</dt><dd>%s</dd>", dt, dd);
-}
-
 /* The case's value of enum field `name` with the field's label, when
  * both are there (the application's applicant type, form, delivery). */
 static void enum_fact(struct buf *b, const struct case_info *c,
@@ -109,7 +104,7 @@ static void enum_fact(struct buf *b, const struct case_info *c,
 	const char *v = field_str(c, name);
 
 	if (f && v)
-		fact(b, f->label, wf_option_label(f, v));
+		desk_fact(b, f->label, wf_option_label(f, v));
 }
 
 static void facts_card(struct view *v)
@@ -122,26 +117,26 @@ static void facts_card(struct view *v)
 	desk_time(c->created_at, t);
 	html(b, "<section class=\"card\" aria-labelledby=\"facts-h\">"
 	     "<h2 id=\"facts-h\">基本情况</h2><dl class=\"facts\">");
-	fact(b, "办理程序", w ? w->title : c->procedure);
+	desk_fact(b, "办理程序", w ? w->title : c->procedure);
 	html(b, "<dt>状态</dt><dd>");
 	desk_state_badge(b, c);
 	html(b, "</dd>");
-	fact(b, "标题", c->title);
-	fact(b, "来源渠道", desk_channel_label(w, c->channel));
-	fact(b, w && w->category_field ? w->category_field->label : "类别",
+	desk_fact(b, "标题", c->title);
+	desk_fact(b, "来源渠道", desk_channel_label(w, c->channel));
+	desk_fact(b, w && w->category_field ? w->category_field->label : "类别",
 	     desk_category_label(w, c->category));
 	enum_fact(b, c, "applicant_type");
-	fact(b, "收件日期", field_str(c, "received_date"));
+	desk_fact(b, "收件日期", field_str(c, "received_date"));
 	enum_fact(b, c, "form");
 	enum_fact(b, c, "delivery");
-	fact(b, "来文或工单编号", field_str(c, "source_ref"));
-	fact(b, "事发地点", field_str(c, "location"));
-	fact(b, "登记时间", t);
-	fact(b, "登记部门", desk_dept_name(&v->names, c->origin_dept_id));
-	fact(b, "承办部门", desk_dept_name(&v->names, c->dept_id));
-	fact(b, "承办人", desk_user_name(&v->names, c->assignee_id));
+	desk_fact(b, "来文或工单编号", field_str(c, "source_ref"));
+	desk_fact(b, "事发地点", field_str(c, "location"));
+	desk_fact(b, "登记时间", t);
+	desk_fact(b, "登记部门", desk_dept_name(&v->names, c->origin_dept_id));
+	desk_fact(b, "承办部门", desk_dept_name(&v->names, c->dept_id));
+	desk_fact(b, "承办人", desk_user_name(&v->names, c->assignee_id));
 	if (v->row.accused_dept_id)
-		fact(b, "被检举单位", desk_dept_name(&v->names,
+		desk_fact(b, "被检举单位", desk_dept_name(&v->names,
 						      v->row.accused_dept_id));
 	if (c->merged_into)
 		html(b, "<dt>已合并到</dt><dd><a href=\"/petitions/%I\">"
@@ -209,19 +204,19 @@ static void party_card(struct view *v)
 		html(b, "<p class=\"notice\" role=\"note\">以下为完整信息，"
 		     "本次查看已记入审计日志。请勿复制、外传。</p>");
 	html(b, "<dl class=\"facts\">");
-	fact(b, org ? "名称" : "姓名", p->name);
-	fact(b, org ? "统一社会信用代码" : "公民身份号码", p->id_number);
-	fact(b, "联系电话", p->phone);
-	fact(b, "通讯地址", p->address);
-	fact(b, "电子邮箱", p->email);
+	desk_fact(b, org ? "名称" : "姓名", p->name);
+	desk_fact(b, org ? "统一社会信用代码" : "公民身份号码", p->id_number);
+	desk_fact(b, "联系电话", p->phone);
+	desk_fact(b, "通讯地址", p->address);
+	desk_fact(b, "电子邮箱", p->email);
 	if (v->row.online)
-		fact(b, "提交方式", "网上提交");
+		desk_fact(b, "提交方式", "网上提交");
 	if (sat && *sat) {
 		const struct workflow *h = workflow_find("hotline", 0);
 		const struct wf_field *f = h ? wf_field(h, "satisfaction") :
 				      NULL;
 
-		fact(b, "群众评价", f ? wf_option_label(f, sat) : sat);
+		desk_fact(b, "群众评价", f ? wf_option_label(f, sat) : sat);
 	}
 	html(b, "</dl>");
 	if (!v->unmasked && desk_may_unmask(v->ctx.e.roles, v->c.procedure))
@@ -385,8 +380,9 @@ static void event_field(struct view *v, const struct wf_field *f,
 }
 
 /* The event's fields in the order the definition lists them. */
-static void event_fields(struct view *v, const struct case_event *ev)
+static void event_fields(void *arg, const struct case_event *ev)
 {
+	struct view *v = arg;
 	const struct workflow *w = v->c.wf;
 	const char *key;
 	json_t *x;
@@ -402,75 +398,6 @@ static void event_fields(struct view *v, const struct case_event *ev)
 		if (x)
 			event_field(v, &w->fields[i], w->fields[i].name, x);
 	}
-}
-
-static const char *actor_name(struct view *v, const struct case_event *ev)
-{
-	const char *name = desk_user_name(&v->names, ev->actor_id);
-
-	if (!ev->actor || !*ev->actor || strcmp(ev->actor, "anonymous") == 0)
-		return "公众（网上提交）";
-	if (strcmp(ev->actor, "system") == 0)
-		return "系统";
-	return *name ? name : ev->actor;
-}
-
-static void history_rows(struct view *v, const struct case_event *ev,
-			 size_t n)
-{
-	const struct workflow *w = v->c.wf;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char t[17];
-
-		desk_time(ev[i].at, t);
-		html(&v->r->out, "<tr><td>%s</td><th scope=\"row\">%s%r</th>"
-		     "<td>%s</td><td>%s</td><td class=\"wrap\">", t,
-		     ev[i].label, ev[i].legal_review ? " <span class=\"badge"
-		     "\">法律顾问</span>" : "", actor_name(v, &ev[i]),
-		     w ? wf_state_label(w, ev[i].to_state) : ev[i].to_state);
-		event_fields(v, &ev[i]);
-		html(&v->r->out, "</td></tr>");
-	}
-}
-
-/* Whether the procedure has an action that involves a legal adviser. */
-static bool calls_legal_adviser(const struct workflow *w)
-{
-	size_t i;
-
-	for (i = 0; w && i < w->nactions; i++)
-		if (w->actions[i].legal_review)
-			return true;
-	return false;
-}
-
-static int history_card(struct view *v)
-{
-	static const char *const cols[] = {
-		"时间", "操作", "办理人", "办理后状态", "内容", NULL,
-	};
-	struct case_event *ev = NULL;
-	size_t n = 0, i, legal = 0;
-	int rc = case_history(v->r->db, v->c.id, &ev, &n);
-
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < n; i++)
-		legal += ev[i].legal_review;
-	html(&v->r->out, "<section class=\"card\" aria-labelledby=\"hist-h\">"
-	     "<h2 id=\"hist-h\">办理过程</h2>");
-	if (calls_legal_adviser(v->c.wf))
-		html(&v->r->out, "<p>法律顾问介入 <strong>%d</strong> 次。</p>",
-		     (int)legal);
-	html(&v->r->out, "<div class=\"table-wrap\"><table class=\"data\">");
-	table_head(&v->r->out, cols);
-	history_rows(v, ev, n);
-	table_end(&v->r->out, cols, n, "暂无记录");
-	html(&v->r->out, "</section>");
-	case_events_free(ev, n);
-	return 0;
 }
 
 /* ---- duplicates and actions ---- */
@@ -566,8 +493,9 @@ static int duplicates_card(struct view *v, const struct action_list *acts)
 	return 0;
 }
 
-static void action_form(struct view *v, const struct wf_action *a)
+static int action_form(void *arg, const struct wf_action *a)
 {
+	struct view *v = arg;
 	struct req *r = v->r;
 	bool failed = v->failed && strcmp(v->failed, a->id) == 0;
 	json_t *values = failed ? v->values : NULL, *own = NULL;
@@ -578,51 +506,21 @@ static void action_form(struct view *v, const struct wf_action *a)
 	    v->row.satisfaction && *v->row.satisfaction)
 		values = own = json_pack("{s:s}", "satisfaction",
 					 v->row.satisfaction);
-	html(&r->out, "<details class=\"action\"%r><summary>%s</summary>"
-	     "<form method=\"post\" action=\"/petitions/%I/actions/%s\" "
-	     "class=\"form\"%r>", failed ? " open" : "", a->label, v->c.id,
-	     a->id, desk_action_has_files(a) ?
-	     " enctype=\"multipart/form-data\"" : "");
-	html_hidden(&r->out, "csrf", session_csrf(r));
+	desk_action_begin(r, "/petitions", v->c.id, a, failed,
+			  desk_action_has_files(a));
 	desk_action_fields(&r->out, a, prefix, values, &v->names);
-	if (a->basis)
-		html(&r->out, "<p class=\"muted\">依据：%s</p>", a->basis);
-	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
-	     "class=\"primary\">%s</button></div></form></details>", a->label);
+	desk_action_end(&r->out, a, "primary");
 	json_decref(own);
-}
-
-static int actions_card(struct view *v, const struct action_list *l)
-{
-	size_t i;
-
-	html(&v->r->out, "<section class=\"card\" aria-labelledby=\"act-h\">"
-	     "<h2 id=\"act-h\">办理</h2>");
-	if (!l->n)
-		html(&v->r->out, "<p class=\"muted\">您当前没有可办理的操作。"
-		     "</p>");
-	for (i = 0; i < l->n; i++)
-		action_form(v, l->v[i]);
-	html(&v->r->out, "</section>");
 	return 0;
 }
 
 /* ---- the page ---- */
 
-static int view_render(struct view *v, int status)
+static int cards(void *arg, const struct action_list *acts)
 {
-	struct req *r = v->r;
-	struct action_list acts = { 0 };
-	struct fz_err err = { 0 };
-	int rc = case_available_actions(&v->ctx.e, v->c.id, &acts, &err);
+	struct view *v = arg;
+	int rc;
 
-	if (rc)
-		return req_fail(r, err.status ? err.status : 500, err.code,
-				"%s", err.msg);
-	page_begin(r, v->c.number);
-	if (v->error)
-		html(&r->out, "<div class=\"error\" role=\"alert\">%s</div>",
-		     v->error);
 	facts_card(v);
 	content_card(v);
 	v->files = desk_case_files(v->r, v->c.id);
@@ -632,18 +530,23 @@ static int view_render(struct view *v, int status)
 	if (rc == 0)
 		rc = reminders_card(v);
 	if (rc == 0)
-		rc = duplicates_card(v, &acts);
+		rc = duplicates_card(v, acts);
 	if (rc == 0)
-		rc = actions_card(v, &acts);
+		rc = desk_actions_card(&v->r->out, acts, action_form, v);
 	if (rc == 0)
-		rc = history_card(v);
-	page_end(r);
-	action_list_release(&acts);
-	if (rc < 0) {
-		buf_reset(&r->out);
-		return req_db_fail(r, rc);
-	}
-	return status;
+		rc = desk_history_card(v->r, &v->c, &v->names, event_fields,
+				       v);
+	return rc;
+}
+
+static int view_render(struct view *v, int status)
+{
+	const struct desk_page page = {
+		.title = v->c.number, .error = v->error, .cards = cards,
+		.arg = v,
+	};
+
+	return desk_case_render(v->r, &v->ctx.e, v->c.id, &page, status);
 }
 
 /* GET /petitions/{id}: the case page, the petitioner masked. */
@@ -678,7 +581,6 @@ static bool still_readable(struct view *v)
  * values entered (its status: 400, 403 or 409). */
 int page_petition_act(struct req *r)
 {
-	const char *action = req_path_param(r, 1);
 	struct fz_err err = { 0 };
 	const struct wf_action *a;
 	struct view v;
@@ -688,21 +590,17 @@ int page_petition_act(struct req *r)
 
 	if (status)
 		goto out;
-	a = v.c.wf ? wf_action(v.c.wf, action) : NULL;
-	if (!a || a->create) {
-		status = req_fail(r, 404, "unknown_action", "没有这一操作");
+	a = desk_path_action(r, v.c.wf);
+	if (!a) {
+		status = 404;
 		goto out;
 	}
 	fields = desk_form_fields(r, a);
 	if (desk_act(r, &v.ctx.e, v.c.id, a, fields, &err) == 0) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "已办理：%s", a->label);
-		req_flash(r, msg);
 		snprintf(loc, sizeof(loc), "/petitions/%lld",
 			 (long long)v.c.id);
-		status = req_redirect(r, still_readable(&v) ? loc :
-				      "/petitions");
+		status = desk_acted(r, a, still_readable(&v) ? loc :
+				    "/petitions");
 		goto out;
 	}
 	if (err.status >= 500) {

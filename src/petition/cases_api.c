@@ -20,22 +20,13 @@
 #include "engine/clock.h"
 #include "http/http.h"
 #include "http/server.h"
+#include "petition/desk_case.h"
 #include "petition/petition.h"
 #include "store/store.h"
 
 static json_t *id_or_null(int64_t id)
 {
 	return id > 0 ? json_integer((json_int_t)id) : json_null();
-}
-
-static json_t *time_or_null(int64_t t)
-{
-	char s[21];
-
-	if (t <= 0)
-		return json_null();
-	clock_iso_utc(t, s);
-	return json_string(s);
 }
 
 static json_t *due_json(struct db *db, int64_t id, const struct workflow *w,
@@ -68,9 +59,9 @@ static json_t *summary_json(struct db *db, const struct desk_row *x)
 			 "dept_id", id_or_null(x->dept_id),
 			 "assignee_id", id_or_null(x->assignee_id),
 			 "merged_into", id_or_null(x->merged_into),
-			 "created_at", time_or_null(x->created_at),
-			 "updated_at", time_or_null(x->updated_at),
-			 "closed_at", time_or_null(x->closed_at),
+			 "created_at", desk_time_json(x->created_at),
+			 "updated_at", desk_time_json(x->updated_at),
+			 "closed_at", desk_time_json(x->closed_at),
 			 "due", due_json(db, x->id, w, x->final));
 }
 
@@ -129,8 +120,9 @@ static int api_view_load(struct req *r, struct api_view *v)
 	return desk_case_load(r, &v->ctx, &v->c, &v->row, &v->hidden);
 }
 
-static json_t *fields_json(const struct api_view *v, json_t *fields)
+static json_t *fields_json(const void *arg, json_t *fields)
 {
+	const struct api_view *v = arg;
 	json_t *o = json_deep_copy(fields ? fields : json_object());
 
 	if (!o)
@@ -163,77 +155,6 @@ static json_t *files_json(struct req *r, const struct api_view *v)
 		json_array_append(a, f);
 	}
 	json_decref(all);
-	return a;
-}
-
-static json_t *history_json(struct req *r, const struct api_view *v)
-{
-	struct case_event *ev = NULL;
-	size_t n = 0, i;
-	json_t *a;
-
-	if (case_history(r->db, v->c.id, &ev, &n) < 0)
-		return json_null();
-	a = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_pack(
-			"{s:i,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b}",
-			"seq", ev[i].seq, "action", ev[i].action,
-			"label", ev[i].label, "from", ev[i].from_state,
-			"to", ev[i].to_state, "actor",
-			ev[i].actor ? ev[i].actor : "",
-			"at", time_or_null(ev[i].at),
-			"fields", fields_json(v, ev[i].fields),
-			"legal_review", ev[i].legal_review));
-	case_events_free(ev, n);
-	return a;
-}
-
-static json_t *clocks_json(struct req *r, const struct api_view *v)
-{
-	struct case_clock *k = NULL;
-	size_t n = 0, i;
-	json_t *a;
-
-	if (case_clocks(r->db, v->c.id, &k, &n) < 0)
-		return json_null();
-	a = json_array();
-	for (i = 0; i < n; i++) {
-		const struct wf_clock *wk = v->c.wf ?
-			wf_clock(v->c.wf, k[i].clock_id) : NULL;
-		char start[11], due[11];
-
-		cal_format(k[i].started, start);
-		cal_format(k[i].due, due);
-		json_array_append_new(a, json_pack(
-			"{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:b,s:b,s:b,s:i,s:i,"
-			"s:i}",
-			"id", k[i].clock_id, "label", wk ? wk->label : "",
-			"unit", k[i].unit == CAL_WORKING_DAYS ? "working" :
-			"calendar", "length", k[i].length, "started", start,
-			"due", due, "window", !k[i].supervised,
-			"paused", k[i].paused, "stopped", k[i].stopped,
-			"cancelled", k[i].cancelled,
-			"paused_days", k[i].paused_days,
-			"extensions", k[i].extensions,
-			"extension_days", k[i].extension_days));
-	}
-	free(k);
-	return a;
-}
-
-static json_t *actions_json(const struct api_view *v)
-{
-	struct action_list l = { 0 };
-	struct fz_err err;
-	json_t *a = json_array();
-	size_t i;
-
-	if (case_available_actions(&v->ctx.e, v->c.id, &l, &err) == 0)
-		for (i = 0; i < l.n; i++)
-			json_array_append_new(a, json_pack("{s:s,s:s}", "id",
-				l.v[i]->id, "label", l.v[i]->label));
-	action_list_release(&l);
 	return a;
 }
 
@@ -292,9 +213,11 @@ static json_t *detail_json(struct req *r, const struct api_view *v,
 			    id_or_null(v->row.accused_dept_id));
 	json_object_set_new(o, "satisfaction", *v->row.satisfaction ?
 			    json_string(v->row.satisfaction) : json_null());
-	json_object_set_new(o, "clocks", clocks_json(r, v));
-	json_object_set_new(o, "history", history_json(r, v));
-	json_object_set_new(o, "actions", actions_json(v));
+	json_object_set_new(o, "clocks", desk_clocks_json(r->db, &v->c, true));
+	json_object_set_new(o, "history", desk_history_json(r->db, v->c.id,
+				true, fields_json, v));
+	json_object_set_new(o, "actions", desk_actions_json(&v->ctx.e,
+							    v->c.id));
 	json_object_set_new(o, "files", files_json(r, v));
 	if (!v->c.final)
 		json_object_set_new(o, "duplicates", duplicates_json(r, v));

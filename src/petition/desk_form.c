@@ -6,6 +6,7 @@
  * the engine as an unknown field.
  */
 #include "petition/petition.h"
+#include "petition/desk_case.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -181,20 +182,30 @@ bool desk_action_has_files(const struct wf_action *a)
 	return false;
 }
 
-void desk_action_fields(struct buf *b, const struct wf_action *a,
-			const char *prefix, json_t *values,
-			const struct desk_names *names)
+void desk_action_fields_except(struct buf *b, const struct wf_action *a,
+			       const char *prefix, json_t *values,
+			       const struct desk_names *names,
+			       const char *skip)
 {
 	size_t i;
 
 	for (i = 0; i < a->nrequired; i++)
-		desk_field_input(b, a->required[i], true, prefix,
-				 json_object_get(values, a->required[i]->name),
-				 names);
+		if (!str_eq(a->required[i]->name, skip))
+			desk_field_input(b, a->required[i], true, prefix,
+					 json_object_get(values,
+					 a->required[i]->name), names);
 	for (i = 0; i < a->noptional; i++)
-		desk_field_input(b, a->optional[i], false, prefix,
-				 json_object_get(values, a->optional[i]->name),
-				 names);
+		if (!str_eq(a->optional[i]->name, skip))
+			desk_field_input(b, a->optional[i], false, prefix,
+					 json_object_get(values,
+					 a->optional[i]->name), names);
+}
+
+void desk_action_fields(struct buf *b, const struct wf_action *a,
+			const char *prefix, json_t *values,
+			const struct desk_names *names)
+{
+	desk_action_fields_except(b, a, prefix, values, names, NULL);
 }
 
 /* ---- the form back to JSON ---- */

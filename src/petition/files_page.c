@@ -7,6 +7,7 @@
  * accounted for.  Files go out only through attach_send(): as
  * attachments, with the detected type and a sandboxing policy.
  */
+#include "petition/desk_case.h"
 #include "petition/petition.h"
 
 #include <inttypes.h>
@@ -122,7 +123,6 @@ int page_petition_file(struct req *r)
 	struct fz_err err = { 0 };
 	bool hidden = false;
 	int64_t fid = 0;
-	char obj[48];
 	int status = desk_case_load(r, &ctx, &c, &row, &hidden);
 
 	if (status)
@@ -138,15 +138,8 @@ int page_petition_file(struct req *r)
 			status = req_fail(r, 404, "not_found", "没有这个文件");
 		goto out;
 	}
-	snprintf(obj, sizeof(obj), "attachment:%" PRId64, fid);
-	if (audit_req_tx(r, "attachment.read", obj, "ok", json_pack(
-		"{s:I,s:s}", "case", (json_int_t)c.id, "sm3",
-		blob.info.sm3)) < 0) {
-		status = req_fail(r, 503, "audit_unavailable", "无法记录本次"
-				  "查看，请稍后再试");
-		goto out;
-	}
-	status = attach_send(r, &blob);
+	status = desk_file_send(r, &blob, json_pack("{s:I,s:s}", "case",
+		(json_int_t)c.id, "sm3", blob.info.sm3));
 out:
 	attach_blob_release(&blob);
 	case_info_release(&c);

@@ -17,21 +17,12 @@
 #include "core/clock.h"
 #include "engine/clock.h"
 #include "http/http.h"
+#include "petition/desk_case.h"
 #include "petition/petition.h"
 #include "portal/publication.h"
 #include "store/store.h"
 
 #define API_PAGE 50
-
-static json_t *time_or_null(int64_t t)
-{
-	char s[21];
-
-	if (t <= 0)
-		return json_null();
-	clock_iso_utc(t, s);
-	return json_string(s);
-}
 
 static json_t *channels_json(const char *list)
 {
@@ -83,67 +74,6 @@ static json_t *files_json(const struct pub_item *p)
 	return a;
 }
 
-static json_t *clocks_json(struct db *db, const struct case_info *c)
-{
-	struct case_clock *k = NULL;
-	size_t n = 0, i;
-	json_t *a;
-
-	if (case_clocks(db, c->id, &k, &n) < 0)
-		return json_null();
-	a = json_array();
-	for (i = 0; i < n; i++) {
-		const struct wf_clock *wk = c->wf ?
-			wf_clock(c->wf, k[i].clock_id) : NULL;
-		char start[11], due[11];
-
-		cal_format(k[i].started, start);
-		cal_format(k[i].due, due);
-		json_array_append_new(a, json_pack(
-			"{s:s,s:s,s:i,s:s,s:s,s:b,s:b}", "id", k[i].clock_id,
-			"label", wk ? wk->label : "", "length", k[i].length,
-			"started", start, "due", due, "stopped",
-			k[i].stopped, "cancelled", k[i].cancelled));
-	}
-	free(k);
-	return a;
-}
-
-static json_t *history_json(struct db *db, int64_t case_id)
-{
-	struct case_event *ev = NULL;
-	size_t n = 0, i;
-	json_t *a;
-
-	if (case_history(db, case_id, &ev, &n) < 0)
-		return json_null();
-	a = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_pack(
-			"{s:i,s:s,s:s,s:s,s:s,s:s,s:o,s:O}", "seq", ev[i].seq,
-			"action", ev[i].action, "label", ev[i].label, "from",
-			ev[i].from_state, "to", ev[i].to_state, "actor",
-			ev[i].actor ? ev[i].actor : "", "at",
-			time_or_null(ev[i].at), "fields", ev[i].fields));
-	case_events_free(ev, n);
-	return a;
-}
-
-static json_t *actions_json(const struct engine_ctx *e, int64_t case_id)
-{
-	struct action_list l = { 0 };
-	struct fz_err err;
-	json_t *a = json_array();
-	size_t i;
-
-	if (case_available_actions(e, case_id, &l, &err) == 0)
-		for (i = 0; i < l.n; i++)
-			json_array_append_new(a, json_pack("{s:s,s:s}", "id",
-				l.v[i]->id, "label", l.v[i]->label));
-	action_list_release(&l);
-	return a;
-}
-
 /* The item `id` as the API shows it; NULL when it cannot be read. */
 static json_t *detail_json(struct req *r, int64_t id)
 {
@@ -173,17 +103,20 @@ static json_t *detail_json(struct req *r, int64_t id)
 		      "catalogue", "code", p.catalogue_code, "name",
 		      p.catalogue_name,
 		      "channels", channels_json(p.channels),
-		      "published_at", time_or_null(p.published_at),
-		      "withdrawn_at", time_or_null(p.withdrawn_at),
+		      "published_at", desk_time_json(p.published_at),
+		      "withdrawn_at", desk_time_json(p.withdrawn_at),
 		      "withdraw_reason", p.withdraw_reason,
 		      "visits", (json_int_t)p.visits,
 		      "review_round", p.review_round);
 	if (o) {
 		json_object_set_new(o, "findings", findings_json(r->db, id));
 		json_object_set_new(o, "files", files_json(&p));
-		json_object_set_new(o, "clocks", clocks_json(r->db, &c));
-		json_object_set_new(o, "actions", actions_json(&dc.e, c.id));
-		json_object_set_new(o, "history", history_json(r->db, c.id));
+		json_object_set_new(o, "clocks", desk_clocks_json(r->db, &c,
+								  false));
+		json_object_set_new(o, "actions", desk_actions_json(&dc.e,
+								    c.id));
+		json_object_set_new(o, "history", desk_history_json(r->db,
+					c.id, false, NULL, NULL));
 	}
 	case_info_release(&c);
 	pub_item_release(&p);
@@ -237,8 +170,8 @@ int api_publications(struct req *r)
 			"id", (json_int_t)db_int(q, 0), "index_no",
 			db_text(q, 1), "title", db_text(q, 2), "state",
 			db_text(q, 3), "formed_on", db_text(q, 4),
-			"published_at", time_or_null(db_int(q, 5)),
-			"withdrawn_at", time_or_null(db_int(q, 6))));
+			"published_at", desk_time_json(db_int(q, 5)),
+			"withdrawn_at", desk_time_json(db_int(q, 6))));
 	db_rows_free(q);
 	if (rc < 0) {
 		json_decref(list);
@@ -250,8 +183,41 @@ int api_publications(struct req *r)
 					  "total", (json_int_t)total));
 }
 
-/* POST /api/v1/publications {"fields":{...}}: a draft; 201. */
-int api_publication_create(struct req *r)
+/* What every write checks first: the caller works on publications, the
+ * path's first `nids` parameters are ids (else 404 with `missing`), and
+ * the body has no key but `keys`.  0, or the status of the refusal
+ * already prepared. */
+static int write_check(struct req *r, int64_t *ids, int nids,
+		       const char *missing, const char *const *keys,
+		       size_t nkeys)
+{
+	struct fz_err err = { 0 };
+	int i;
+
+	if (!pub_may_work(r->user->roles))
+		return pub_forbidden(r);
+	for (i = 0; i < nids; i++)
+		if (req_path_id(r, i, &ids[i]) < 0)
+			return req_fail(r, 404, "not_found", "%s", missing);
+	if (json_only_keys(r->json, keys, nkeys, &err))
+		return req_fail(r, 400, err.code, "%s", err.msg);
+	return 0;
+}
+
+/* The reply to a write: the item with `status`, or the refusal `err`
+ * when `rc` is not 0. */
+static int written(struct req *r, int rc, const struct fz_err *err,
+		   int status, int64_t id)
+{
+	if (rc)
+		return req_fail(r, err->status, err->code, "%s", err->msg);
+	return reply_item(r, status, id);
+}
+
+/* A write of {"fields":{...}}: a draft when `create` (201, with its
+ * Location), else the action of path parameter 1 on the item of path
+ * parameter 0 (200, "fields" may be left out). */
+static int write_fields(struct req *r, bool create)
 {
 	static const char *const keys[] = { "fields" };
 	json_t *fields = json_object_get(r->json, "fields");
@@ -260,20 +226,31 @@ int api_publication_create(struct req *r)
 	struct pub_env env;
 	int64_t id = 0;
 	char loc[48];
+	int rc = write_check(r, &id, create ? 0 : 1, "该信息不存在", keys,
+			     ARRAY_SIZE(keys));
 
-	if (!pub_may_work(r->user->roles))
-		return pub_forbidden(r);
-	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
-		return req_fail(r, 400, err.code, "%s", err.msg);
-	if (!json_is_object(fields))
+	if (rc)
+		return rc;
+	if (create ? !json_is_object(fields) :
+	    fields && !json_is_object(fields))
 		return req_fail(r, 400, "field_invalid", "fields 须为对象");
 	pub_env_init(r, &dc, &env);
-	if (pub_create(&env, fields, NULL, &id, &err))
-		return req_fail(r, err.status, err.code, "%s", err.msg);
-	snprintf(loc, sizeof(loc), "/api/v1/publications/%lld",
-		 (long long)id);
-	req_set_header(r, "Location", loc);
-	return reply_item(r, 201, id);
+	if (!create)
+		return written(r, pub_act(&env, id, req_path_param(r, 1),
+					  fields, NULL, &err), &err, 200, id);
+	rc = pub_create(&env, fields, NULL, &id, &err);
+	if (rc == 0) {
+		snprintf(loc, sizeof(loc), "/api/v1/publications/%lld",
+			 (long long)id);
+		req_set_header(r, "Location", loc);
+	}
+	return written(r, rc, &err, 201, id);
+}
+
+/* POST /api/v1/publications {"fields":{...}}: a draft; 201. */
+int api_publication_create(struct req *r)
+{
+	return write_fields(r, true);
 }
 
 /* GET /api/v1/publications/{id} */
@@ -298,25 +275,7 @@ int api_publication(struct req *r)
 /* POST /api/v1/publications/{id}/actions/{action} {"fields":{...}} */
 int api_publication_act(struct req *r)
 {
-	static const char *const keys[] = { "fields" };
-	json_t *fields = json_object_get(r->json, "fields");
-	struct fz_err err = { 0 };
-	struct desk_ctx dc;
-	struct pub_env env;
-	int64_t id = 0;
-
-	if (!pub_may_work(r->user->roles))
-		return pub_forbidden(r);
-	if (req_path_id(r, 0, &id) < 0)
-		return req_fail(r, 404, "not_found", "该信息不存在");
-	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
-		return req_fail(r, 400, err.code, "%s", err.msg);
-	if (fields && !json_is_object(fields))
-		return req_fail(r, 400, "field_invalid", "fields 须为对象");
-	pub_env_init(r, &dc, &env);
-	if (pub_act(&env, id, req_path_param(r, 1), fields, NULL, &err))
-		return req_fail(r, err.status, err.code, "%s", err.msg);
-	return reply_item(r, 200, id);
+	return write_fields(r, false);
 }
 
 /* POST /api/v1/publications/{id}/findings/{finding}
@@ -327,19 +286,16 @@ int api_publication_resolve(struct req *r)
 	struct fz_err err = { 0 };
 	struct desk_ctx dc;
 	struct pub_env env;
-	int64_t id = 0, fid = 0;
+	int64_t ids[2] = { 0, 0 };
+	int rc = write_check(r, ids, 2, "没有这一扫描发现", keys,
+			     ARRAY_SIZE(keys));
 
-	if (!pub_may_work(r->user->roles))
-		return pub_forbidden(r);
-	if (req_path_id(r, 0, &id) < 0 || req_path_id(r, 1, &fid) < 0)
-		return req_fail(r, 404, "not_found", "没有这一扫描发现");
-	if (json_only_keys(r->json, keys, ARRAY_SIZE(keys), &err))
-		return req_fail(r, 400, err.code, "%s", err.msg);
+	if (rc)
+		return rc;
 	pub_env_init(r, &dc, &env);
-	if (pub_resolve(&env, id, fid, json_string_value(json_object_get(
-				r->json, "resolution")),
-			json_string_value(json_object_get(r->json, "reason")),
-			&err))
-		return req_fail(r, err.status, err.code, "%s", err.msg);
-	return reply_item(r, 200, id);
+	rc = pub_resolve(&env, ids[0], ids[1], json_string_value(
+				 json_object_get(r->json, "resolution")),
+			 json_string_value(json_object_get(r->json, "reason")),
+			 &err);
+	return written(r, rc, &err, 200, ids[0]);
 }

@@ -22,6 +22,7 @@
 #include "http/http.h"
 #include "http/layout.h"
 #include "http/server.h"
+#include "petition/desk_case.h"
 #include "petition/petition.h"
 #include "portal/publication.h"
 #include "store/store.h"
@@ -76,28 +77,33 @@ static int view_load(struct req *r, struct view *v)
 
 /* ---- facts, text and files ---- */
 
-static void fact(struct buf *b, const char *dt, const char *dd)
+/* The outbound channels of a comma-separated list by their labels,
+ * "县政府网站、园区公众号" (the portal, no channel, left out). */
+static void channel_labels(const char *list, struct buf *out)
 {
-	if (dd && *dd)
-		html(b, "<dt>%s</dt><dd>%s</dd>", dt, dd);
-}
+	const char *p = list ? list : "";
 
-static void channels_dd(struct buf *b, const char *list)
-{
-	const char *p = list;
-
-	html(b, "<dt>发布渠道</dt><dd>本机关门户网站");
 	while (*p) {
 		size_t n = strcspn(p, ",");
 		char *id = xstrndup(p, n);
 		const struct pub_channel *ch = pub_channel_find(id);
 
-		if (ch)
-			html(b, "、%s", ch->label);
+		if (strcmp(id, "portal"))
+			buf_printf(out, "%s%s", out->len ? "、" : "",
+				   ch ? ch->label : id);
 		free(id);
 		p += n + (p[n] == ',');
 	}
-	html(b, "</dd>");
+}
+
+static void channels_dd(struct buf *b, const char *list)
+{
+	struct buf t = BUF_INIT;
+
+	channel_labels(list, &t);
+	html(b, "<dt>发布渠道</dt><dd>本机关门户网站%r%s</dd>",
+	     t.len ? "、" : "", buf_cstr(&t));
+	buf_release(&t);
 }
 
 static void facts_card(struct view *v)
@@ -108,23 +114,23 @@ static void facts_card(struct view *v)
 
 	html(b, "<section class=\"card\" aria-labelledby=\"facts-h\">"
 	     "<h2 id=\"facts-h\">基本信息</h2><dl class=\"facts\">");
-	fact(b, "索引号", p->index_no);
+	desk_fact(b, "索引号", p->index_no);
 	html(b, "<dt>状态</dt><dd>");
 	pub_state_badge(b, v->c.wf, v->c.state);
 	html(b, "</dd>");
-	fact(b, "主题分类", p->catalogue_name);
-	fact(b, "发布机构", p->publisher);
-	fact(b, "生成日期", p->formed_on);
+	desk_fact(b, "主题分类", p->catalogue_name);
+	desk_fact(b, "发布机构", p->publisher);
+	desk_fact(b, "生成日期", p->formed_on);
 	desk_time(p->published_at, t);
-	fact(b, "发布日期", t);
-	fact(b, "文号", p->doc_no);
-	fact(b, "信息来源", p->source);
+	desk_fact(b, "发布日期", t);
+	desk_fact(b, "文号", p->doc_no);
+	desk_fact(b, "信息来源", p->source);
 	channels_dd(b, p->channels);
-	fact(b, "办理编号", v->c.number);
+	desk_fact(b, "办理编号", v->c.number);
 	if (p->withdrawn_at) {
 		desk_time(p->withdrawn_at, t);
-		fact(b, "撤回时间", t);
-		fact(b, "撤回理由", p->withdraw_reason);
+		desk_fact(b, "撤回时间", t);
+		desk_fact(b, "撤回理由", p->withdraw_reason);
 	}
 	if (p->published_at && !p->withdrawn_at)
 		html(b, "<dt>门户网站</dt><dd><a href=\"/gk/i/%s\">查看公开页面"
@@ -459,60 +465,29 @@ static bool danger(const char *id)
 	       str_starts(id, "reject");
 }
 
-static int action_form(struct view *v, const struct wf_action *a)
+/* One action's fold (desk_actions_card()); the desk fills in the
+ * scanner's result itself. */
+static int action_form(void *arg, const struct wf_action *a)
 {
+	struct view *v = arg;
 	struct req *r = v->r;
 	bool failed = v->failed && strcmp(v->failed, a->id) == 0;
 	json_t *values = failed ? v->values : NULL;
 	bool files = strcmp(a->id, "revise") == 0;
 	const char *note = action_note(a->id);
 	char prefix[WF_ID_MAX + 8];
-	size_t i;
 	int rc = 0;
 
 	snprintf(prefix, sizeof(prefix), "a-%s-", a->id);
-	html(&r->out, "<details class=\"action\"%r><summary>%s</summary>"
-	     "<form method=\"post\" action=\"/publications/%I/actions/%s\" "
-	     "class=\"form\"%r>", failed ? " open" : "", a->label, v->p.id,
-	     a->id, files ? " enctype=\"multipart/form-data\"" : "");
-	html_hidden(&r->out, "csrf", session_csrf(r));
+	desk_action_begin(r, "/publications", v->p.id, a, failed, files);
 	if (note)
 		html(&r->out, "<p>%s</p>", note);
-	if (files) {
+	if (files)
 		rc = revise_inputs(v, values);
-	} else {
-		for (i = 0; i < a->nrequired; i++)
-			if (strcmp(a->required[i]->name, "scan_summary"))
-				desk_field_input(&r->out, a->required[i], true,
-						 prefix, json_object_get(
-						 values, a->required[i]->name),
-						 &v->names);
-		for (i = 0; i < a->noptional; i++)
-			desk_field_input(&r->out, a->optional[i], false,
-					 prefix, json_object_get(values,
-					 a->optional[i]->name), &v->names);
-	}
-	if (a->basis)
-		html(&r->out, "<p class=\"muted\">依据：%s</p>", a->basis);
-	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
-	     "class=\"%s\">%s</button></div></form></details>",
-	     danger(a->id) ? "danger" : "primary", a->label);
-	return rc;
-}
-
-static int actions_card(struct view *v, const struct action_list *l)
-{
-	size_t i;
-	int rc = 0;
-
-	html(&v->r->out, "<section class=\"card\" aria-labelledby=\"act-h\">"
-	     "<h2 id=\"act-h\">办理</h2>");
-	if (!l->n)
-		html(&v->r->out, "<p class=\"muted\">您当前没有可办理的操作。"
-		     "</p>");
-	for (i = 0; rc == 0 && i < l->n; i++)
-		rc = action_form(v, l->v[i]);
-	html(&v->r->out, "</section>");
+	else
+		desk_action_fields_except(&r->out, a, prefix, values,
+					  &v->names, "scan_summary");
+	desk_action_end(&r->out, a, danger(a->id) ? "danger" : "primary");
 	return rc;
 }
 
@@ -536,19 +511,8 @@ static void event_value(struct view *v, const struct wf_field *f,
 		html(b, "%s", c ? c->name : s ? s : "");
 	} else if (f && strcmp(f->name, "channels") == 0) {
 		struct buf t = BUF_INIT;
-		const char *p = s ? s : "";
 
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			char *id = xstrndup(p, n);
-			const struct pub_channel *ch = pub_channel_find(id);
-
-			if (strcmp(id, "portal"))
-				buf_printf(&t, "%s%s", t.len ? "、" : "",
-					   ch ? ch->label : id);
-			free(id);
-			p += n + (p[n] == ',');
-		}
+		channel_labels(s, &t);
 		html(b, "%s", t.len ? buf_cstr(&t) : "仅门户网站");
 		buf_release(&t);
 	} else {
@@ -556,8 +520,9 @@ static void event_value(struct view *v, const struct wf_field *f,
 	}
 }
 
-static void event_fields(struct view *v, const struct case_event *ev)
+static void event_fields(void *arg, const struct case_event *ev)
 {
+	struct view *v = arg;
 	const struct workflow *w = v->c.wf;
 	size_t i;
 
@@ -573,75 +538,37 @@ static void event_fields(struct view *v, const struct case_event *ev)
 	}
 }
 
-static int history_card(struct view *v)
-{
-	static const char *const cols[] = {
-		"时间", "操作", "办理人", "办理后状态", "内容", NULL,
-	};
-	struct case_event *ev = NULL;
-	size_t n = 0, i;
-	int rc = case_history(v->r->db, v->c.id, &ev, &n);
-
-	if (rc < 0)
-		return rc;
-	html(&v->r->out, "<section class=\"card\" aria-labelledby=\"hist-h\">"
-	     "<h2 id=\"hist-h\">办理过程</h2><div class=\"table-wrap\"><table "
-	     "class=\"data\">");
-	table_head(&v->r->out, cols);
-	for (i = 0; i < n; i++) {
-		const char *who = desk_user_name(&v->names, ev[i].actor_id);
-		char t[17];
-
-		desk_time(ev[i].at, t);
-		html(&v->r->out, "<tr><td>%s</td><th scope=\"row\">%s</th><td>"
-		     "%s</td><td>%s</td><td class=\"wrap\">", t, ev[i].label,
-		     *who ? who : ev[i].actor, v->c.wf ?
-		     wf_state_label(v->c.wf, ev[i].to_state) :
-		     ev[i].to_state);
-		event_fields(v, &ev[i]);
-		html(&v->r->out, "</td></tr>");
-	}
-	table_end(&v->r->out, cols, n, "暂无记录");
-	html(&v->r->out, "</section>");
-	case_events_free(ev, n);
-	return 0;
-}
-
 /* ---- the page ---- */
 
-static int view_render(struct view *v, int status)
+static int cards(void *arg, const struct action_list *acts)
 {
-	struct req *r = v->r;
-	struct action_list acts = { 0 };
-	struct fz_err err = { 0 };
-	int rc = case_available_actions(&v->dc.e, v->c.id, &acts, &err);
+	struct view *v = arg;
+	int rc;
 
-	if (rc)
-		return req_fail(r, err.status ? err.status : 500, err.code,
-				"%s", err.msg);
-	v->files = desk_case_files(r, v->c.id);
-	page_begin(r, v->p.title);
-	html(&r->out, "<p><a href=\"/publications\">返回政务公开</a></p>");
-	if (v->error)
-		html(&r->out, "<div class=\"error\" role=\"alert\">%s</div>",
-		     v->error);
+	v->files = desk_case_files(v->r, v->c.id);
 	facts_card(v);
 	rc = findings_card(v);
 	if (rc == 0)
-		rc = actions_card(v, &acts);
+		rc = desk_actions_card(&v->r->out, acts, action_form, v);
 	body_card(v);
 	files_card(v);
 	if (rc == 0)
 		rc = clock_card(v);
 	if (rc == 0)
-		rc = history_card(v);
-	page_end(r);
-	action_list_release(&acts);
-	if (rc < 0) {
-		buf_reset(&r->out);
-		return req_db_fail(r, rc);
-	}
-	return status;
+		rc = desk_history_card(v->r, &v->c, &v->names, event_fields,
+				       v);
+	return rc;
+}
+
+static int view_render(struct view *v, int status)
+{
+	const struct desk_page page = {
+		.title = v->p.title, .back = "/publications",
+		.back_label = "返回政务公开", .error = v->error,
+		.cards = cards, .arg = v,
+	};
+
+	return desk_case_render(v->r, &v->dc.e, v->c.id, &page, status);
 }
 
 /* GET /publications/{id} */
@@ -680,7 +607,6 @@ static int refused(struct view *v, int64_t id, const char *action,
 /* POST /publications/{id}/actions/{action} */
 int page_publication_act(struct req *r)
 {
-	const char *action = req_path_param(r, 1);
 	struct fz_err err = { 0 };
 	const struct wf_action *a;
 	struct desk_files df;
@@ -688,25 +614,23 @@ int page_publication_act(struct req *r)
 	json_t *fields = NULL;
 	int64_t id = 0;
 	int status = view_load(r, &v);
-	char loc[48], msg[96];
+	char loc[48];
 
 	if (status)
 		goto out;
 	id = v.p.id;
-	a = v.c.wf ? wf_action(v.c.wf, action) : NULL;
-	if (!a || a->create) {
-		status = req_fail(r, 404, "unknown_action", "没有这一操作");
+	a = desk_path_action(r, v.c.wf);
+	if (!a) {
+		status = 404;
 		goto out;
 	}
 	fields = pub_form_fields(r, a);
 	if (desk_files_write(r, a, &df, &err) == 0 &&
 	    pub_act(&v.env, id, a->id, fields, &df, &err) == 0) {
 		desk_files_release(&df);
-		snprintf(msg, sizeof(msg), "已办理：%s", a->label);
-		req_flash(r, msg);
 		snprintf(loc, sizeof(loc), "/publications/%lld",
 			 (long long)id);
-		status = req_redirect(r, loc);
+		status = desk_acted(r, a, loc);
 		goto out;
 	}
 	desk_files_discard(&df);
@@ -755,7 +679,6 @@ int page_publication_file(struct req *r)
 	struct fz_err err = { 0 };
 	int64_t fid = 0;
 	size_t i;
-	char obj[48];
 	int status;
 
 	if (!pub_may_work(r->user->roles))
@@ -774,15 +697,9 @@ int page_publication_file(struct req *r)
 			 req_fail(r, 404, "not_found", "没有这个文件");
 		goto out;
 	}
-	snprintf(obj, sizeof(obj), "attachment:%" PRId64, fid);
-	if (audit_req_tx(r, "attachment.read", obj, "ok", json_pack(
-		"{s:I,s:I,s:s}", "publication", (json_int_t)p.id, "case",
-		(json_int_t)p.case_id, "sm3", blob.info.sm3)) < 0) {
-		status = req_fail(r, 503, "audit_unavailable", "无法记录本次"
-				  "查看，请稍后再试");
-		goto out;
-	}
-	status = attach_send(r, &blob);
+	status = desk_file_send(r, &blob, json_pack("{s:I,s:I,s:s}",
+		"publication", (json_int_t)p.id, "case",
+		(json_int_t)p.case_id, "sm3", blob.info.sm3));
 out:
 	attach_blob_release(&blob);
 	pub_item_release(&p);

@@ -96,23 +96,6 @@ static int make_dir(const char *path, const char *parent)
 
 /* ---- writing ---- */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return FZ_ERR;
-		s += w;
-		n -= (size_t)w;
-	}
-	return FZ_OK;
-}
-
 /* The sealed form of the `n` bytes at `p`, written to the new file `fd`. */
 static int write_sealed(int fd, const struct keyring *kr, const uint8_t *p,
 			size_t n)
@@ -121,7 +104,7 @@ static int write_sealed(int fd, const struct keyring *kr, const uint8_t *p,
 	size_t off;
 	int rc = FZ_ERR;
 
-	if (write_all(fd, FILE_MAGIC, sizeof(FILE_MAGIC) - 1))
+	if (write_all(fd, FILE_MAGIC, sizeof(FILE_MAGIC) - 1, false))
 		goto out;
 	for (off = 0; off < n; off += CHUNK) {
 		size_t c = n - off < CHUNK ? n - off : CHUNK;
@@ -132,7 +115,7 @@ static int write_sealed(int fd, const struct keyring *kr, const uint8_t *p,
 			goto out;
 		}
 		buf_putc(&line, '\n');
-		if (buf_err(&line) || write_all(fd, line.data, line.len))
+		if (buf_err(&line) || write_all(fd, line.data, line.len, false))
 			goto out;
 	}
 	rc = fsync(fd) ? FZ_ERR : FZ_OK;

@@ -412,23 +412,6 @@ static bool has_eicar(const uint8_t *p, size_t n)
 	return false;
 }
 
-static int send_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n) {
-		ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return FZ_ERR;
-		s += w;
-		n -= (size_t)w;
-	}
-	return FZ_OK;
-}
-
 /* Stream the bytes to clamd (zINSTREAM: 4-byte big-endian lengths, then
  * a zero length) and read its one-line verdict into `reply`. */
 static int clamd_talk(int fd, const uint8_t *p, size_t n, char *reply,
@@ -439,17 +422,18 @@ static int clamd_talk(int fd, const uint8_t *p, size_t n, char *reply,
 	uint32_t len;
 	int sent;
 
-	sent = send_all(fd, cmd, sizeof(cmd));
+	sent = write_all(fd, cmd, sizeof(cmd), true);
 	while (!sent && off < n) {
 		size_t c = n - off < CLAMD_CHUNK ? n - off : CLAMD_CHUNK;
 
 		len = htonl((uint32_t)c);
-		sent = send_all(fd, &len, 4) || send_all(fd, p + off, c);
+		sent = write_all(fd, &len, 4, true) ||
+		       write_all(fd, p + off, c, true);
 		off += c;
 	}
 	len = 0;
 	if (!sent)
-		send_all(fd, &len, 4);
+		write_all(fd, &len, 4, true);
 	/* Read even after a failed send: clamd answers, then closes, when a
 	 * stream exceeds its StreamMaxLength. */
 	while (got < rlen - 1) {

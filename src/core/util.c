@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,24 +197,14 @@ int read_file(const char *path, struct buf *out, size_t max)
 int write_file_atomic(const char *path, const void *p, size_t n, int mode)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	const char *s = p;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	int rc = FZ_ERR;
 
 	if (fd < 0)
 		goto out;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto close;
-		s += w;
-		n -= (size_t)w;
-	}
 	/* fchmod as well: open() applies the umask to `mode`. */
-	if (fchmod(fd, (mode_t)mode) || fsync(fd))
+	if (write_all(fd, p, n, false) || fchmod(fd, (mode_t)mode) ||
+	    fsync(fd))
 		goto close;
 	rc = FZ_OK;
 close:
@@ -226,4 +217,22 @@ close:
 out:
 	free(tmp);
 	return rc;
+}
+
+int write_all(int fd, const void *p, size_t n, bool sock)
+{
+	const char *s = p;
+
+	while (n) {
+		ssize_t w = sock ? send(fd, s, n, MSG_NOSIGNAL) :
+			    write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return FZ_ERR;
+		s += w;
+		n -= (size_t)w;
+	}
+	return FZ_OK;
 }

@@ -58,5 +58,9 @@ bool str_starts(const char *s, const char *prefix);
 int read_file(const char *path, struct buf *out, size_t max);
 /* Write a file atomically (temp file, fsync, rename) with `mode`. */
 int write_file_atomic(const char *path, const void *p, size_t n, int mode);
+/* Write all `n` bytes at `p` to `fd`, again after a short write or EINTR;
+ * to a socket (`sock`) with send(MSG_NOSIGNAL), so that a peer gone away
+ * fails the call instead of raising SIGPIPE.  0, or FZ_ERR with errno. */
+int write_all(int fd, const void *p, size_t n, bool sock);
 
 #endif

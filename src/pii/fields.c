@@ -87,6 +87,25 @@ const struct pii_field pii_fields[] = {
 		.retention_years = 30,
 	},
 	{
+		/* A natural person (自然人) may hold a permit; the register
+		 * holds their name in the clear as the public record it is.
+		 * Their identity number is checked and not kept, and the
+		 * portal shows the name masked (permit/public.c). */
+		.name = "permits.holder",
+		.label = "行政相对人名称",
+		.purpose = "登记并公示行政许可决定的行政相对人；相对人为自然人"
+			   "时，门户网站只公示遮蔽后的姓名（张*），不公示身份"
+			   "证号码",
+		.basis = "《中华人民共和国行政许可法》第四十条（作出的准予行政"
+			 "许可决定应当予以公开）；行政许可和行政处罚等信用信息"
+			 "“双公示”规定（发改办财金〔2018〕424号，自作出决定之日"
+			 "起7个工作日内上网公示）；《个人信息保护法》第十三条"
+			 "第一款第三项、第三十四条",
+		.kind = PII_KIND_NAME,
+		.required = true,
+		.retention_years = 30,
+	},
+	{
 		.name = "users.display_name",
 		.label = "用户姓名",
 		.purpose = "标识账户持有人，记入办理记录和审计日志",

@@ -607,6 +607,7 @@ static void test_PI_01_every_field_has_basis(void **state)
 		"petitioner.name", "petitioner.id_number", "petitioner.phone",
 		"petitioner.address", "petition.content",
 	};
+	const struct pii_field *holder;
 	struct fz_err err;
 	size_t i;
 
@@ -637,6 +638,13 @@ static void test_PI_01_every_field_has_basis(void **state)
 	assert_non_null(strstr(pii_field_lookup("petitioner.phone")->basis,
 			       "《信访工作条例》第十九条"));
 	assert_false(pii_field_lookup("petitioner.id_number")->required);
+	/* a permit's holder may be a natural person: a name, published
+	 * under the permits law */
+	holder = pii_field_lookup("permits.holder");
+	assert_non_null(holder);
+	assert_int_equal(holder->kind, PII_KIND_NAME);
+	assert_non_null(strstr(holder->basis, "《中华人民共和国行政许可法》"
+			       "第四十条"));
 	assert_null(pii_field_lookup("petitioner.shoe_size"));
 	assert_null(pii_field_lookup(NULL));
 	assert_int_equal(pii_fields_lint(&err), 0);

@@ -2,67 +2,24 @@
 // online, the disclosure officer replies with a letter attached, and the
 // citizen reads the reply and downloads the letter with the query code —
 // with axe-core on every new page and the phone layout checked.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/lib/harness.mjs';
-import { launch, axeCheck, formatViolations, screenshot }
-	from './lib/browser.mjs';
+import { serverAndBrowser, a11yChecker, fitsPhone, submitAndWait,
+	idNumber }
+	from './lib/pages.mjs';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n' +
 	'trailer << /Root 1 0 R >>\n%%EOF\n');
 
-// A resident ID number with its MOD 11-2 check character.
-function idNumber(first17) {
-	const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-	let sum = 0;
-	for (let i = 0; i < 17; i++)
-		sum += Number(first17[i]) * w[i];
-	return first17 + '10X98765432'[sum % 11];
-}
-
-async function checkA11y(page, name) {
-	const v = await axeCheck(page, { runOnly: ['wcag2a', 'wcag2aa',
-		'wcag21a', 'wcag21aa', 'best-practice'] });
-	await screenshot(page, `disclosure-${name}`);
-	assert.equal(v.length, 0, `${name}:\n${formatViolations(v)}`);
-}
-
-async function fitsPhone(page, name) {
-	await page.setViewportSize({ width: 375, height: 800 });
-	const wide = await page.evaluate(() =>
-		document.documentElement.scrollWidth);
-	await page.setViewportSize({ width: 1280, height: 900 });
-	assert.ok(wide <= 375, `${name}: ${wide}px wide on a phone`);
-}
-
-async function submitAndWait(page, selector) {
-	await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+const checkA11y = a11yChecker('disclosure');
 
 describe('an application for disclosure from a citizen to the reply, ' +
 'in a browser', () => {
-	let srv, browser;
-	before(async () => {
-		srv = await startServer({});
-		browser = await launch();
-	});
-	after(async () => {
-		await browser?.close();
-		await srv?.stop();
-	});
-
-	async function staff(login) {
-		const ctx = await browser.newContext();
-		const page = await ctx.newPage();
-		const acc = srv.accounts.users.find((u) => u.login === login);
-		await page.goto(srv.url + '/login');
-		await page.fill('#login', login);
-		await page.fill('#password', acc.password);
-		await submitAndWait(page, 'button[type=submit]');
-		return { ctx, page };
-	}
+	const suite = serverAndBrowser();
+	const { staff } = suite;
 
 	it('apply, reply, read the reply with the query code', async () => {
+		const { srv, browser } = suite;
 		// The citizen applies.
 		const ctx = await browser.newContext({ acceptDownloads: true });
 		const citizen = await ctx.newPage();

@@ -2,52 +2,16 @@
 // office and a department handle it, the head signs the reply off, and the
 // citizen reads it with the query code and rates it — with axe-core on
 // every page of the desk and the phone layout checked.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/lib/harness.mjs';
-import { launch, axeCheck, formatViolations, screenshot }
-	from './lib/browser.mjs';
+import { serverAndBrowser, a11yChecker, fitsPhone, submitAndWait }
+	from './lib/pages.mjs';
 
-async function checkA11y(page, name) {
-	const v = await axeCheck(page, { runOnly: ['wcag2a', 'wcag2aa',
-		'wcag21a', 'wcag21aa', 'best-practice'] });
-	await screenshot(page, `petition-${name}`);
-	assert.equal(v.length, 0, `${name}:\n${formatViolations(v)}`);
-}
-
-async function fitsPhone(page, name) {
-	await page.setViewportSize({ width: 375, height: 800 });
-	const wide = await page.evaluate(() =>
-		document.documentElement.scrollWidth);
-	await page.setViewportSize({ width: 1280, height: 900 });
-	assert.ok(wide <= 375, `${name}: ${wide}px wide on a phone`);
-}
-
-async function submitAndWait(page, selector) {
-	await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+const checkA11y = a11yChecker('petition');
 
 describe('a petition from a citizen to the reply, in a browser', () => {
-	let srv, browser;
-	before(async () => {
-		srv = await startServer({});
-		browser = await launch();
-	});
-	after(async () => {
-		await browser?.close();
-		await srv?.stop();
-	});
-
-	async function staff(login) {
-		const ctx = await browser.newContext();
-		const page = await ctx.newPage();
-		const acc = srv.accounts.users.find((u) => u.login === login);
-		await page.goto(srv.url + '/login');
-		await page.fill('#login', login);
-		await page.fill('#password', acc.password);
-		await submitAndWait(page, 'button[type=submit]');
-		return { ctx, page };
-	}
+	const suite = serverAndBrowser();
+	const { staff } = suite;
 
 	// Open the action's fold on the case page, fill it, submit it.
 	async function act(page, caseUrl, action, fill) {
@@ -60,6 +24,7 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 	}
 
 	it('submit, handle, sign off, read the reply, rate it', async () => {
+		const { srv, browser } = suite;
 		// The citizen.
 		// They arrive at the site's front door, the login page, and find
 		// the public service from its footer.

@@ -9,7 +9,10 @@
  *    $FAZHI_TEST_PG_URL with its public schema dropped and made again),
  *    the petition office (which also runs the hotline) and two other
  *    departments, one account per person of the test, and the engine
- *    calls of a person acting at 10:00 on a given day.
+ *    calls of a person acting at 10:00 on a given day;
+ *  - the shipped procedures, division codes and official calendar for a
+ *    group of tests, a database fixture's tear-down, local times, and
+ *    running a group on SQLite and again on PostgreSQL.
  */
 #ifndef FZ_TEST_FIXTURES_H
 #define FZ_TEST_FIXTURES_H
@@ -25,10 +28,13 @@
 
 #include "auth/roles.h"
 #include "calendar/calendar.h"
+#include "calendar/official.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
 #include "engine/engine.h"
+#include "engine/workflow.h"
+#include "pii/pii.h"
 #include "store/store.h"
 
 /* ---- scratch directories ---- */
@@ -203,6 +209,38 @@ static inline void fx_staff(struct db *db, const struct fx_person *people,
 						  dept[people[i].dept]));
 }
 
+/* The fixture of a test of the engine's world: a fresh database with the
+ * departments and at most FX_PEOPLE_MAX people.  fx_db_teardown() is its
+ * tear-down. */
+#define FX_PEOPLE_MAX 16
+
+struct fx_staffed {
+	struct db *db;
+	int64_t dept[NDEPTS];
+	int64_t user[FX_PEOPLE_MAX];
+};
+
+/* fx_db_open() of "<name><seq>.db" in the scratch directory (or of
+ * `pg_url`), then fx_staff() with the `n` people; NULL after printing
+ * why. */
+static inline struct fx_staffed *fx_staffed_open(const char *pg_url,
+						 const char *name, int seq,
+						 const struct fx_person *people,
+						 size_t n)
+{
+	struct fx_staffed *fx;
+
+	assert_true(n <= FX_PEOPLE_MAX);
+	fx = xcalloc(1, sizeof(*fx));
+	fx->db = fx_db_open(pg_url, fx_scratch, name, seq);
+	if (!fx->db) {
+		free(fx);
+		return NULL;
+	}
+	fx_staff(fx->db, people, n, fx->dept, fx->user);
+	return fx;
+}
+
 /* The context of person `p` (account `id`) acting at 10:00 on `day`. */
 static inline struct engine_ctx fx_as(struct db *db,
 				      const struct calendar *cal,
@@ -254,5 +292,102 @@ static inline void fx_act(struct engine_ctx c, int64_t id,
 	assert_int_equal(rc, 0);
 	json_decref(fields);
 }
+
+/* ---- a group of tests on the shipped procedures ---- */
+
+/* fx_scratch_setup() for a group that runs more than once (on SQLite,
+ * then on PostgreSQL): the template's XXXXXX, which mkdtemp() filled in
+ * the last time, are put back first. */
+static inline int fx_scratch_again(void **state)
+{
+	size_t n = strlen(fx_scratch);
+
+	if (n < 6)
+		return -1;
+	memset(fx_scratch + n - 6, 'X', 6);
+	return fx_scratch_setup(state);
+}
+
+/* The official calendar, while the group of fx_world_setup() runs. */
+static struct calendar *fx_cal;
+
+/* Group set-up of tests that run the shipped procedures: a new scratch
+ * directory (fx_scratch_again()), the definitions of workflows/, the
+ * division codes of identity numbers, and the official calendar in
+ * fx_cal.  fx_world_teardown() undoes it all. */
+static inline int fx_world_setup(void **state)
+{
+	struct fz_err err = { 0 };
+
+	if (fx_scratch_again(state))
+		return -1;
+	if (workflows_load(workflows_default_dir(), &err) ||
+	    pii_divisions_init(&err)) {
+		print_error("set-up: %s\n", err.msg);
+		return -1;
+	}
+	fx_cal = calendar_open(NULL, &err);
+	if (!fx_cal)
+		print_error("calendar: %s\n", err.msg);
+	return fx_cal ? 0 : -1;
+}
+
+static inline int fx_world_teardown(void **state)
+{
+	calendar_free(fx_cal);
+	fx_cal = NULL;
+	workflows_unload();
+	return fx_scratch_teardown(state);
+}
+
+/* ---- shorthands ---- */
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in China Standard Time. */
+static inline int64_t fx_at(const char *s)
+{
+	int64_t t = 0;
+
+	assert_int_equal(clock_parse_local(s, &t), 0);
+	return t;
+}
+
+/* The tear-down of a test whose state is a fixture allocated with
+ * xcalloc() whose first member is the `struct db *` of fx_db_open(): the
+ * database is closed and the fixture freed. */
+static inline int fx_db_teardown(void **state)
+{
+	struct db **db = *state;
+
+	db_close(*db);
+	free(db);
+	return 0;
+}
+
+/* Run the group `tests` (n of them) as "<what> on SQLite", then, when
+ * $FAZHI_TEST_PG_URL is set, again as "<what> on PostgreSQL" with
+ * *pg_url pointing at that database.  The number of failures. */
+static inline int fx_run_twice(const char *what,
+			       const struct CMUnitTest *tests, size_t n,
+			       CMFixtureFunction setup,
+			       CMFixtureFunction teardown,
+			       const char **pg_url)
+{
+	const char *pg = getenv("FAZHI_TEST_PG_URL");
+	char name[128];
+	int failed;
+
+	snprintf(name, sizeof(name), "%s on SQLite", what);
+	failed = _cmocka_run_group_tests(name, tests, n, setup, teardown);
+	if (pg && *pg) {
+		*pg_url = pg;
+		snprintf(name, sizeof(name), "%s on PostgreSQL", what);
+		failed += _cmocka_run_group_tests(name, tests, n, setup,
+						  teardown);
+	}
+	return failed;
+}
+
+#define FX_RUN_TWICE(what, tests, setup, teardown, pg_url) \
+	fx_run_twice(what, tests, ARRAY_SIZE(tests), setup, teardown, pg_url)
 
 #endif

@@ -31,8 +31,6 @@
 
 #define R(x) (1u << (x))
 
-static char tmpdir[] = "/tmp/fz_portal_XXXXXX";
-static struct calendar *cal;
 static int dbseq;
 static const char *pg_url;
 
@@ -46,64 +44,19 @@ static const struct fx_person people[NPEOPLE] = {
 	[CLERK] = { "clerk", R(ROLE_CLERK), DEPT_A },
 };
 
-struct fix {
-	struct db *db;
-	int64_t dept[NDEPTS];
-	int64_t user[NPEOPLE];
-};
-
-static struct fix *F;
+static struct fx_staffed *F;
 
 static int setup(void **state)
 {
-	struct fix *fx = xcalloc(1, sizeof(*fx));
-
-	fx->db = fx_db_open(pg_url, tmpdir, "p", ++dbseq);
-	if (!fx->db)
-		return -1;
-	fx_staff(fx->db, people, NPEOPLE, fx->dept, fx->user);
-	F = fx;
-	*state = fx;
-	return 0;
+	F = fx_staffed_open(pg_url, "p", ++dbseq, people, NPEOPLE);
+	*state = F;
+	return F ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct fix *fx = *state;
-
-	db_close(fx->db);
-	free(fx);
 	F = NULL;
-	return 0;
-}
-
-static int group_setup(void **state)
-{
-	struct fz_err err = { 0 };
-
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/fz_portal_XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	if (workflows_load(workflows_default_dir(), &err) ||
-	    pii_divisions_init(&err)) {
-		print_error("set-up: %s\n", err.msg);
-		return -1;
-	}
-	cal = calendar_open(NULL, &err);
-	if (!cal)
-		print_error("calendar: %s\n", err.msg);
-	return cal ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	int rc = fx_remove_tree(tmpdir);
-
-	(void)state;
-	calendar_free(cal);
-	workflows_unload();
-	return rc;
+	return fx_db_teardown(state);
 }
 
 /* ---- shorthands ---- */
@@ -115,9 +68,9 @@ struct as {
 
 static void as(struct as *a, int p, const char *day)
 {
-	a->e = fx_as(F->db, cal, &people[p], F->user[p], F->dept, day);
+	a->e = fx_as(F->db, fx_cal, &people[p], F->user[p], F->dept, day);
 	a->env.e = &a->e;
-	a->env.store.data_dir = tmpdir;
+	a->env.store.data_dir = fx_scratch;
 	a->env.store.kr = NULL;
 }
 
@@ -593,8 +546,9 @@ static void test_clock(void **state)
 	assert_int_equal(k[0].due, fx_day("2022-03-28"));
 	free(k);
 	/* past due: a supervision reminder */
-	assert_int_equal(engine_supervise(F->db, cal, 1649296800, &supervised),
-			 0);     /* 2022-04-07 10:00 */
+	/* 1649296800: 2022-04-07 10:00 */
+	assert_int_equal(engine_supervise(F->db, fx_cal, 1649296800,
+					  &supervised), 0);
 	assert_int_equal(supervised, 1);
 	pub_item_release(&p);
 }
@@ -747,16 +701,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
 	};
-	const char *pg = getenv("FAZHI_TEST_PG_URL");
-	int failed;
+	static char dir[] = "/tmp/fz_portal_XXXXXX";
 
-	failed = cmocka_run_group_tests_name("portal on SQLite", tests,
-					     group_setup, group_teardown);
-	if (pg && *pg) {
-		pg_url = pg;
-		failed += cmocka_run_group_tests_name("portal on PostgreSQL",
-						      tests, group_setup,
-						      group_teardown);
-	}
-	return failed ? 1 : 0;
+	fx_scratch = dir;
+	return FX_RUN_TWICE("portal", tests, fx_world_setup,
+			    fx_world_teardown, &pg_url) ? 1 : 0;
 }

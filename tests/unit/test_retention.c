@@ -27,7 +27,8 @@
 #include "pii/retention.h"
 #include "store/store.h"
 
-static char tmpdir[] = "/tmp/fz_retention_XXXXXX";
+#include "fixtures.h"
+
 static int dbseq;
 static const char *pg_url;      /* the PostgreSQL pass, else NULL */
 
@@ -50,71 +51,25 @@ struct prow {
 static int setup(void **state)
 {
 	struct fix *fx = xcalloc(1, sizeof(*fx));
-	char url[700], err[256] = "";
 
-	snprintf(fx->data_dir, sizeof(fx->data_dir), "%s/d%d", tmpdir,
+	snprintf(fx->data_dir, sizeof(fx->data_dir), "%s/d%d", fx_scratch,
 		 ++dbseq);
 	if (mkdir(fx->data_dir, 0700))
 		return -1;
-	if (pg_url)
-		snprintf(url, sizeof(url), "%s", pg_url);
-	else
-		snprintf(url, sizeof(url), "sqlite:%s/fazhi.db", fx->data_dir);
-	fx->db = db_open(url, err, sizeof(err));
-	if (fx->db && pg_url &&
-	    (db_exec(fx->db, "DROP SCHEMA IF EXISTS public CASCADE", "") ||
-	     db_exec(fx->db, "CREATE SCHEMA public", ""))) {
-		print_error("reset: %s\n", db_errmsg(fx->db));
+	fx->db = fx_db_open(pg_url, fx->data_dir, "fazhi", dbseq);
+	if (!fx->db)
 		return -1;
-	}
-	if (!fx->db || db_migrate(fx->db, NULL, NULL)) {
-		print_error("db: %s\n", fx->db ? db_errmsg(fx->db) : err);
-		return -1;
-	}
 	*state = fx;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fix *fx = *state;
-
-	db_close(fx->db);
-	free(fx);
-	return 0;
-}
-
-static int group_setup(void **state)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/fz_retention_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
 /* ---- shorthands ---- */
-
-/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in China Standard Time. */
-static int64_t at(const char *s)
-{
-	int64_t t = 0;
-
-	assert_int_equal(clock_parse_local(s, &t), 0);
-	return t;
-}
 
 /* A case of the desk with its petitioner: closed at `closed` (a final
  * state) or, when NULL, still open.  Returns the case id. */
 static int64_t add_case(struct fix *fx, const char *closed)
 {
-	int64_t closed_at = closed ? at(closed) : 0, id;
+	int64_t closed_at = closed ? fx_at(closed) : 0, id;
 	int n = ++fx->ncases;
 	char number[32], idx[4][72];
 	struct db_rows *r;
@@ -126,8 +81,8 @@ static int64_t add_case(struct fix *fx, const char *closed)
 		     "updated_at, closed_at) VALUES ('petition', 1, 2020, ?, "
 		     "?, ?, ?, '{}', ?, ?, ?) RETURNING id", "issiiii",
 		     (int64_t)n, number, closed ? "archived" : "accepted",
-		     (int64_t)(closed != NULL), at("2020-01-02"),
-		     closed_at ? closed_at : at("2020-01-02"), closed_at);
+		     (int64_t)(closed != NULL), fx_at("2020-01-02"),
+		     closed_at ? closed_at : fx_at("2020-01-02"), closed_at);
 	assert_non_null(r);
 	assert_int_equal(db_next(r), 1);
 	id = db_int(r, 0);
@@ -141,7 +96,8 @@ static int64_t add_case(struct fix *fx, const char *closed)
 				 "VALUES (?, 'fz1.k1.NAME', 'fz1.k1.ID', "
 				 "'fz1.k1.PHONE', 'fz1.k1.ADDR', ?, ?, ?, ?, "
 				 "'satisfied', ?)", "issssi", id, idx[0],
-				 idx[1], idx[3], idx[2], at("2020-01-02")), 1);
+				 idx[1], idx[3], idx[2],
+				 fx_at("2020-01-02")), 1);
 	return id;
 }
 
@@ -218,8 +174,8 @@ static struct retention_result run(struct fix *fx, const char *day,
 {
 	struct retention_result res;
 
-	assert_int_equal(retention_run(fx->db, fx->data_dir, at(day), dry_run,
-				       &res), 0);
+	assert_int_equal(retention_run(fx->db, fx->data_dir, fx_at(day),
+				       dry_run, &res), 0);
 	return res;
 }
 
@@ -260,7 +216,7 @@ static void add_attachment(struct fix *fx, int64_t case_id,
 				 "'fz1.k1.FILENAME', 'application/pdf', 12, "
 				 "'00', ?, ?)", "zssi", case_id,
 				 case_id ? "evidence" : "", storage,
-				 at("2020-01-03")), 1);
+				 fx_at("2020-01-03")), 1);
 }
 
 /* ---- tests ---- */
@@ -367,18 +323,18 @@ static void test_PI_03_after_30_years_row_frozen(void **state)
 	assert_int_equal(blanked(&res, "petitioner.phone"), 0);
 	assert_int_equal(blanked(&res, "petitioner.id_number"), 0);
 	assert_int_equal(res.attachments, 1);
-	assert_frozen(fx, id, at("2050-03-16"));
+	assert_frozen(fx, id, fx_at("2050-03-16"));
 
 	/* The case itself stays as it was, for the statistics. */
 	assert_int_equal(scalar(fx, "SELECT closed_at FROM cases WHERE "
-				"id = ?", id), at("2020-03-15T10:00"));
+				"id = ?", id), fx_at("2020-03-15T10:00"));
 	assert_int_equal(scalar(fx, "SELECT COUNT(*) FROM cases WHERE id = ? "
 				"AND state = 'archived' AND is_final = 1",
 				id), 1);
 	/* The file is gone; its row says when and lost the file name. */
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(scalar(fx, "SELECT expired_at FROM attachments "
-				"WHERE case_id = ?", id), at("2050-03-16"));
+				"WHERE case_id = ?", id), fx_at("2050-03-16"));
 	assert_int_equal(scalar(fx, "SELECT COUNT(*) FROM attachments WHERE "
 				"case_id = ? AND name = ''", id), 1);
 
@@ -405,7 +361,7 @@ static void test_PI_03_old_backlog_frozen_at_once(void **state)
 	assert_int_equal(blanked(&res, "petitioner.phone"), 1);
 	assert_int_equal(blanked(&res, "petitioner.id_number"), 1);
 	assert_int_equal(blanked(&res, "petitioner.address"), 1);
-	assert_frozen(fx, id, at("2060-01-01"));
+	assert_frozen(fx, id, fx_at("2060-01-01"));
 	assert_int_equal(audit_count(fx), 1);
 }
 
@@ -503,7 +459,7 @@ static void test_PI_03_second_run_does_nothing(void **state)
 	res = run(fx, "2070-01-01", false);
 	assert_int_equal(res.expired, 1);
 	assert_int_equal(scalar(fx, "SELECT COUNT(*) FROM petitioner WHERE "
-				"expired_at = ?", at("2045-01-01")), 1);
+				"expired_at = ?", fx_at("2045-01-01")), 1);
 }
 
 static void test_PI_03_dry_run_changes_nothing(void **state)
@@ -570,7 +526,7 @@ static void test_PI_03_undeletable_file_tried_again(void **state)
 	assert_int_equal(res.batches, 1);
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(scalar(fx, "SELECT expired_at FROM attachments "
-				"WHERE case_id = ?", id), at("2040-01-02"));
+				"WHERE case_id = ?", id), fx_at("2040-01-02"));
 	assert_int_equal(scalar(fx, "SELECT COUNT(*) FROM audit_log WHERE "
 				"action = 'pii.expire' AND object = "
 				"'attachments' AND details LIKE '%' || ? || "
@@ -604,48 +560,45 @@ static void test_PI_03_batches(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_PI_03_register_is_mapped,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_PI_03_register_is_mapped, setup, fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_PI_03_phone_and_id_expire_name_stays, setup,
-			teardown),
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_PI_03_after_30_years_row_frozen, setup,
-			teardown),
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_PI_03_old_backlog_frozen_at_once, setup,
-			teardown),
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_PI_03_open_case_never_touched, setup, teardown),
+			test_PI_03_open_case_never_touched, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_PI_03_recent_case_untouched, setup, teardown),
+			test_PI_03_recent_case_untouched, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(test_PI_03_leap_day, setup,
-						teardown),
+						fx_db_teardown),
 		cmocka_unit_test_setup_teardown(test_PI_03_audit_entry, setup,
-						teardown),
+						fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_PI_03_second_run_does_nothing, setup, teardown),
+			test_PI_03_second_run_does_nothing, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_PI_03_dry_run_changes_nothing, setup, teardown),
+			test_PI_03_dry_run_changes_nothing, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_PI_03_undeletable_file_tried_again, setup,
-			teardown),
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_PI_03_unclaimed_upload_removed, setup, teardown),
+			test_PI_03_unclaimed_upload_removed, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(test_PI_03_batches, setup,
-						teardown),
+						fx_db_teardown),
 	};
-	const char *pg = getenv("FAZHI_TEST_PG_URL");
-	int failed;
+	static char dir[] = "/tmp/fz_retention_XXXXXX";
 
-	failed = cmocka_run_group_tests_name("retention on SQLite", tests,
-					     group_setup, group_teardown);
-	if (pg && *pg) {
-		pg_url = pg;
-		failed += cmocka_run_group_tests_name("retention on "
-						      "PostgreSQL", tests,
-						      group_setup,
-						      group_teardown);
-	}
-	return failed ? 1 : 0;
+	fx_scratch = dir;
+	return FX_RUN_TWICE("retention", tests, fx_scratch_again,
+			    fx_scratch_teardown, &pg_url) ? 1 : 0;
 }

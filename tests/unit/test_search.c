@@ -42,24 +42,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fix *fx = *state;
-
-	db_close(fx->db);
-	free(fx);
-	return 0;
-}
-
 /* ---- shorthands ---- */
-
-static int64_t at(const char *s)
-{
-	int64_t t = 0;
-
-	assert_int_equal(clock_parse_local(s, &t), 0);
-	return t;
-}
 
 static int64_t cat_id(struct fix *fx, const char *code)
 {
@@ -97,7 +80,7 @@ static int64_t put_item(struct fix *fx, const char *title, const char *body,
 				     " ?, '2022-01-01', ?, 0, 0) RETURNING id",
 				     "issszi", case_id, index_no, title, body,
 				     code ? cat_id(fx, code) : 0,
-				     day ? at(day) : 0));
+				     day ? fx_at(day) : 0));
 	return id;
 }
 
@@ -388,7 +371,7 @@ static void test_withdrawn_and_changed(void **state)
 
 	assert_int_equal(db_exec(fx->db, "UPDATE publications SET"
 				 " withdrawn_at = ? WHERE id = ?", "ii",
-				 at("2022-02-01"), a), 1);
+				 fx_at("2022-02-01"), a), 1);
 	assert_int_equal(search_index_item(fx->db, a), 0);
 	assert_int_equal(find(fx, "征地")->total, 0);
 	assert_int_equal(find(fx, "征")->total, 0);
@@ -711,26 +694,31 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_short_queries_find_every_item, setup, teardown),
+			test_short_queries_find_every_item, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(test_long_queries, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_fullwidth_and_space,
-						setup, teardown),
+						fx_db_teardown),
+		cmocka_unit_test_setup_teardown(test_fullwidth_and_space, setup,
+						fx_db_teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_is_literal, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_withdrawn_and_changed,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paging_totals, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_snippet, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_snippet_cuts_and_stop,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_queries, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+						fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_matches_substring_everywhere, setup, teardown),
+			test_withdrawn_and_changed, setup, fx_db_teardown),
+		cmocka_unit_test_setup_teardown(test_paging_totals, setup,
+						fx_db_teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup,
+						fx_db_teardown),
+		cmocka_unit_test_setup_teardown(test_snippet, setup,
+						fx_db_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_snippet_cuts_and_stop, setup, fx_db_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_queries, setup,
+						fx_db_teardown),
+		cmocka_unit_test_setup_teardown(test_reindex, setup,
+						fx_db_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_matches_substring_everywhere, setup,
+			fx_db_teardown),
 	};
 	static char dir[] = "/tmp/fz_search_XXXXXX";
 	const char *pg = getenv("FAZHI_TEST_PG_URL");

@@ -87,12 +87,14 @@ start_fazhi() {
 
 # run_wrk NAME URL [WRK OPTIONS...]: one wrk run with $threads, $conns
 # and $secs; appends "NAME REQS ERRORS" to $scratch/results, where
-# ERRORS counts non-2xx/3xx answers and socket errors.
+# ERRORS counts non-2xx/3xx answers and socket errors, and keeps wrk's
+# report in $scratch/wrk-NAME.txt.
 run_wrk() {
 	local name=$1 url=$2 out rps errs
 	shift 2
 	out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" "$@" "$url" 2>&1) ||
 		die "wrk failed on $url: $out"
+	printf '%s\n' "$out" >"$scratch/wrk-$name.txt"
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
 	errs=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
 		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }

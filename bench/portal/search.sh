@@ -3,11 +3,9 @@
 #
 # Runs search_bench (bench/portal/search.c) on a scratch SQLite database
 # and, when PostgreSQL is installed, on a throwaway cluster
-# (scripts/pgtmp.sh) twice: on a database with LC_CTYPE C, where pg_trgm
-# cannot see Chinese characters and queries of three characters or more
-# go through the bigram postings, and on one with LC_CTYPE C.UTF-8, where
-# they go through pg_trgm.  Each run fills its database (minutes) and
-# prints p50/p99 per query length; everything is removed at the end.
+# (scripts/pgtmp.sh), where the bigram postings serve queries of every
+# length.  Each run fills its database (minutes) and prints p50/p99 per
+# query length; everything is removed at the end.
 #
 #   cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release
 #   cmake --build build-release --target search_bench
@@ -44,17 +42,8 @@ if [ "${BENCH_PG:-1}" = 0 ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
 fi
 pgdir=$scratch/pg
 url=$(scripts/pgtmp.sh start "$pgdir")
-base=${url%/*}
-psql "$url" -X -q -c "CREATE DATABASE search_utf8 TEMPLATE template0 \
-	ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
 
-say "PostgreSQL, LC_CTYPE C (bigram postings for 3+ characters)"
+say "PostgreSQL, $items items"
 "$bin" "$url" "$items" "$queries"
 say "database size: $(psql "$url" -X -A -t -c \
-	"SELECT pg_size_pretty(pg_database_size(current_database()))")"
-psql "$url" -X -q -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
-
-say "PostgreSQL, LC_CTYPE C.UTF-8 (pg_trgm for 3+ characters)"
-"$bin" "$base/search_utf8" "$items" "$queries"
-say "database size: $(psql "$base/search_utf8" -X -A -t -c \
 	"SELECT pg_size_pretty(pg_database_size(current_database()))")"

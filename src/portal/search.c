@@ -3,24 +3,23 @@
  * See search.h for the contract and search_sql.c for the tables.  Text
  * is normalised here, in C, the same way for items and queries, so that
  * the indexes only ever compare exact strings: FTS5's trigram tokenizer
- * runs case-sensitive on folded text, and pg_trgm's own case folding
- * only widens its candidates, which LIKE then confirms.
+ * runs case-sensitive on folded text, and the postings are made of
+ * folded text too.
  *
  * Which index answers, by the length n of the normalised query:
  *   n <= 2  the unigram/bigram postings: the postings of the query
  *           itself are exactly the items that contain it;
  *   n >= 3  SQLite: the FTS5 trigram phrase, which over folded text
  *           is the substring test itself (see SQ_TRIGRAMS);
- *           PostgreSQL: LIKE '%q%' through pg_trgm's GIN indexes when
- *           pg_trgm sees Chinese characters in this database (its
- *           LC_CTYPE is not C), else the items holding all the query's
- *           bigrams (GIN on `grams`), confirmed with strpos().
+ *           PostgreSQL: the items holding all the query's bigrams
+ *           (GIN on `grams`), confirmed with strpos().  (pg_trgm
+ *           was no faster, sees no Chinese under LC_CTYPE C and
+ *           doubled the cost of indexing: bench/README.md.)
  * Hits are then ordered title-first, newest first, and only the page
  * asked for is read back from `publications` and highlighted there.
  */
 #include "portal/search.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,58 +640,15 @@ struct plan {
 	"SELECT count(*) FROM search_fts WHERE search_fts MATCH ?"
 #define PG_GRAMS \
 	" FROM search_docs d WHERE d.grams @> ARRAY[?]"
-#define PG_TRIGRAMS \
-	" FROM search_docs d WHERE (d.title LIKE ? OR d.body LIKE ?)"
 #define PG_ALLGRAMS \
 	" FROM search_docs d WHERE d.grams @> string_to_array(?, ' ')" \
 	" AND (strpos(d.title, ?) > 0 OR strpos(d.body, ?) > 0)"
-
-/* PostgreSQL: 't' when pg_trgm sees Chinese characters here, else 'g';
- * 0 until asked.  The database's LC_CTYPE cannot change under a running
- * server, so once a process is enough. */
-static atomic_int pg_path;
-static int pg_forced;
-
-#ifdef FAZHI_TEST_HOOKS
-void search_test_pg_path(int path)
-{
-	pg_forced = path;
-}
-#endif
-
-static int pg_trigram_path(struct db *db, bool *trgm)
-{
-	int64_t n = 0;
-	int p = pg_forced ? pg_forced : atomic_load(&pg_path), rc;
-
-	if (!p) {
-		rc = db_scalar_int(db, &n, "SELECT cardinality("
-				   "show_trgm('征地补偿'))", "");
-		if (rc < 0)
-			return rc;
-		p = n > 0 ? 't' : 'g';
-		atomic_store(&pg_path, p);
-	}
-	*trgm = p == 't';
-	return 0;
-}
 
 /* The texts the plans bind, owned here. */
 struct qtext {
 	struct buf plain;   /* the normalised query */
 	struct buf token;   /* the condition's own form of it */
 };
-
-static void like_escape(struct buf *out, const char *s)
-{
-	buf_putc(out, '%');
-	for (; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			buf_putc(out, '\\');
-		buf_putc(out, *s);
-	}
-	buf_putc(out, '%');
-}
 
 static void fts_phrase(struct buf *out, const char *s)
 {
@@ -722,8 +678,6 @@ static int make_plan(struct db *db, const struct norm *q, struct qtext *t,
 		     struct plan *p)
 {
 	const char *s = buf_cstr(&t->plain);
-	bool trgm;
-	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->order = is_pg(db) ? PG_ORDER : SQ_ORDER;
@@ -743,12 +697,6 @@ static int make_plan(struct db *db, const struct norm *q, struct qtext *t,
 		p->where = PG_GRAMS;
 		p->arg[0] = s;
 		return 0;
-	} else if ((rc = pg_trigram_path(db, &trgm))) {
-		return rc;
-	} else if (trgm) {
-		like_escape(&t->token, s);
-		p->where = PG_TRIGRAMS;
-		p->nargs = 2;
 	} else {
 		query_grams(q, &t->token);
 		p->where = PG_ALLGRAMS;
@@ -756,8 +704,6 @@ static int make_plan(struct db *db, const struct norm *q, struct qtext *t,
 		p->nargs = 3;
 	}
 	p->arg[0] = buf_cstr(&t->token);
-	if (p->nargs == 2)
-		p->arg[1] = p->arg[0];
 	return buf_err(&t->token) ? DB_ERR : 0;
 }
 
@@ -790,10 +736,6 @@ static int count_hits(struct db *db, const struct plan *p,
 	else if (p->nargs == 1)
 		rc = db_scalar_int(db, total, buf_cstr(&sql), "siiii",
 				   p->arg[0], f->cat, f->cat, f->from, f->to);
-	else if (p->nargs == 2)
-		rc = db_scalar_int(db, total, buf_cstr(&sql), "ssiiii",
-				   p->arg[0], p->arg[1], f->cat, f->cat,
-				   f->from, f->to);
 	else if (p->nargs == 3)
 		rc = db_scalar_int(db, total, buf_cstr(&sql), "sssiiii",
 				   p->arg[0], p->arg[1], p->arg[2], f->cat,
@@ -829,10 +771,6 @@ static int page_ids(struct db *db, const struct plan *p,
 		r = db_query(db, buf_cstr(&sql), "siiiisii", p->arg[0],
 			     f->cat, f->cat, f->from, f->to, plain, limit,
 			     offset);
-	else if (p->nargs == 2)
-		r = db_query(db, buf_cstr(&sql), "ssiiiisii", p->arg[0],
-			     p->arg[1], f->cat, f->cat, f->from, f->to, plain,
-			     limit, offset);
 	else
 		r = db_query(db, buf_cstr(&sql), "sssiiiisii", p->arg[0],
 			     p->arg[1], p->arg[2], f->cat, f->cat, f->from,

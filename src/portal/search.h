@@ -3,19 +3,17 @@
  * Citizens search the public items (title and body) in Chinese, often
  * with one or two characters (征地, 信访, 税), which no trigram index can
  * serve.  The index (migration 10, portal/search_sql.c) therefore holds,
- * for every public item, besides its trigram index:
+ * for every public item:
  *  - search_docs: the item's section, publication time and normalised
  *    title, the rows results are ordered and filtered on;
  *  - a posting list of every character and every pair of adjacent
  *    characters (unigrams and bigrams) of the normalised title and body,
  *    so that a query of one or two characters is one index look-up that
  *    finds every item containing it;
- *  - the trigram index: SQLite FTS5 with the trigram tokenizer; on
- *    PostgreSQL pg_trgm's GIN indexes (when the database's LC_CTYPE lets
- *    pg_trgm see Chinese characters, else the bigram postings, see
- *    search.c).
+ *  - on SQLite, FTS5 with the trigram tokenizer.
  * A query of three characters or more finds its candidates through the
- * trigram index and keeps those that contain it literally.
+ * trigrams on SQLite and through its bigrams' postings on PostgreSQL,
+ * and keeps those that contain it literally.
  *
  * Normalisation, the same for items and queries: full-width ASCII
  * (ＡＢＣ１２３) as ASCII, ASCII letters in lower case, every run of
@@ -119,12 +117,5 @@ int search_query(struct db *db, const struct search_q *q, search_hit_fn fn,
 /* The years (China Standard Time) of the oldest and the newest indexed
  * item, both 0 when the index is empty.  0 or a DB_E* code. */
 int search_years(struct db *db, int *first, int *last);
-
-#ifdef FAZHI_TEST_HOOKS
-/* PostgreSQL: force the path of queries of three characters or more
- * ('t' pg_trgm, 'g' the bigram postings, 0 as detected), so that tests
- * on a cluster of either LC_CTYPE cover both. */
-void search_test_pg_path(int path);
-#endif
 
 #endif

@@ -1,4 +1,4 @@
-/* search_sql.c: the search index of published items (migration 10)
+/* search_sql.c: the search index of published items (migrations 10, 12)
  *
  * What each part holds, and why (see portal/search.h for the queries):
  *
@@ -27,36 +27,35 @@
  *    deletes an item's postings by recomputing them from the text kept
  *    in search_fts.
  *
- * PostgreSQL:
- *  - search_docs also holds the normalised body and `grams`, the same
- *    postings as SQLite's search_bigrams, as an array under a GIN index
- *    (GIN is PostgreSQL's posting list, compressed);
- *  - pg_trgm's GIN indexes on the normalised title and body.  pg_trgm
- *    counts as word characters only those the database's LC_CTYPE calls
- *    alphanumeric: with LC_CTYPE C (or POSIX) it drops every Chinese
- *    character (show_trgm('征地补偿') is empty), and search.c then finds
- *    the candidates of longer queries through `grams` instead.  Create
- *    the database with a UTF-8 LC_CTYPE, e.g.
- *      CREATE DATABASE fazhi TEMPLATE template0 ENCODING 'UTF8'
- *        LC_COLLATE 'C' LC_CTYPE 'C.UTF-8';
- *    for the trigram indexes to serve Chinese text.  (Over 100 000
- *    items they were then no faster than `grams` and doubled the cost
- *    of indexing an item: bench/README.md, "Portal search".)
+ * PostgreSQL: search_docs also holds the normalised body and `grams`,
+ * the same postings as SQLite's search_bigrams, as an array under a GIN
+ * index (GIN is PostgreSQL's posting list, compressed).  They serve
+ * queries of every length: a longer query's candidates are the items
+ * holding all its bigrams, which search.c confirms against the text.
  *
- * pg_trgm ships with PostgreSQL (Debian: in the postgresql-15 package;
- * elsewhere postgresql-contrib).  It is a trusted extension (PostgreSQL
- * 13 and later), so the database owner the migration runs as may create
- * it without being a superuser.  On older servers, or when the role
- * Fazhi connects as lacks CREATE on the database, an administrator runs
- *   CREATE EXTENSION pg_trgm;
- * in Fazhi's database once, as a superuser, before `fazhi migrate`;
- * the migration's IF NOT EXISTS then leaves it as it is.
+ * Migration 10 also made pg_trgm's GIN indexes on the normalised title
+ * and body, for longer queries.  pg_trgm sees only what the database's
+ * LC_CTYPE calls alphanumeric, so under C (or POSIX) no Chinese at all,
+ * and where it did see them (C.UTF-8) it was no faster than `grams` over
+ * 100 000 items while doubling the cost of indexing an item
+ * (bench/README.md, "Portal search").  Migration 12 drops the indexes
+ * and the extension.  Migration 10 stays as it shipped, so a new
+ * PostgreSQL database still needs pg_trgm available (Debian: in the
+ * postgresql-15 package; elsewhere postgresql-contrib) for the moment
+ * between the two.  It is a trusted extension (PostgreSQL 13 and
+ * later), which the database owner the migrations run as may create;
+ * on older servers, or when that role lacks CREATE on the database, an
+ * administrator runs CREATE EXTENSION pg_trgm in Fazhi's database once,
+ * as a superuser, before the first `fazhi migrate` (migration 12 then
+ * leaves it, as it is not Fazhi's to drop).
  */
 #include <stddef.h>
 
 extern const char search_schema_sql[];
 extern const char search_sqlite_sql[];
 extern const char search_pg_sql[];
+extern const char search_v12_sql[];
+extern const char search_v12_pg_sql[];
 
 const char search_schema_sql[] =
 	"CREATE TABLE search_docs ("
@@ -95,3 +94,24 @@ const char search_pg_sql[] =
 	" USING gin (title gin_trgm_ops);\n"
 	"CREATE INDEX search_docs_body_trgm ON search_docs"
 	" USING gin (body gin_trgm_ops);\n";
+
+/* Migration 12: search without pg_trgm.  DROP INDEX IF EXISTS is the
+ * same in both dialects, so the indexes go in the portable part, where
+ * on SQLite (which never had them) it changes nothing; the part cannot
+ * be left empty, as PostgreSQL refuses an empty script. */
+const char search_v12_sql[] =
+	"DROP INDEX IF EXISTS search_docs_title_trgm;\n"
+	"DROP INDEX IF EXISTS search_docs_body_trgm;\n";
+
+/* The extension goes too, unless something else still uses it (a
+ * dependent object: DROP without CASCADE refuses) or the role Fazhi
+ * connects as does not own it (an administrator created it before
+ * migration 10, perhaps for other uses too): either way it then stays,
+ * harmless, and the migration goes on.  The exception block rolls back
+ * only the DROP. */
+const char search_v12_pg_sql[] =
+	"DO $$ BEGIN\n"
+	" DROP EXTENSION IF EXISTS pg_trgm;\n"
+	"EXCEPTION WHEN insufficient_privilege"
+	" OR dependent_objects_still_exist THEN NULL;\n"
+	"END $$;\n";

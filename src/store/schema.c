@@ -222,6 +222,8 @@ extern const char search_schema_sql[], search_sqlite_sql[], search_pg_sql[];
 /* Version 11: the annual report on government information disclosure
  * (ogi/schema_sql.c). */
 extern const char ogi_report_schema_sql[];
+/* Version 12: search without pg_trgm (portal/search_sql.c). */
+extern const char search_v12_sql[], search_v12_pg_sql[];
 
 /* Version 8: the e-mail address an applicant for disclosure may give
  * for the reply (sealed, like the other personal fields). */
@@ -240,6 +242,8 @@ const struct migration schema_migrations[] = {
 	{ 9, "publications", portal_schema_sql, NULL, NULL },
 	{ 10, "search", search_schema_sql, search_sqlite_sql, search_pg_sql },
 	{ 11, "annual report", ogi_report_schema_sql, NULL, NULL },
+	{ 12, "search without pg_trgm", search_v12_sql, NULL,
+	  search_v12_pg_sql },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -13,9 +13,25 @@
  * 2022-00001: the route takes the rest of the path, slash included) or
  * by its id.  Drafts are not found (404); a withdrawn item answers 410
  * with its withdrawal notice and nothing of its content.
+ *
+ * A page that rendered is kept (page_cache.h), one cache per worker
+ * thread, already converted to 繁體 when it was asked for in 繁體 (OpenCC
+ * costs more than the rendering), with the 访问次数 left out: a later view
+ * of the same key costs neither SQL nor rendering, and the count is
+ * written in at serve time, so it stays current (portal_visits.h).  The
+ * key holds everything else the bytes depend on: the path as asked, the
+ * origin (share links, QR code), 简/繁, whether someone is logged in (the
+ * header's link; nothing of who), the font-size cookie and the print
+ * view.  Publishing and withdrawing (publication.c) announce the change
+ * after their commit, so this process shows it at once; what another
+ * server process sharing the database changed (an item published or
+ * withdrawn there, the views it stored) shows within CACHE_TTL_MS.  404
+ * and 410 are not kept.  Memory: at most CACHE_ENTRIES pages and about
+ * CACHE_BYTES per worker thread.
  */
 #include "http/pages.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,26 +41,38 @@
 #include "core/util.h"
 #include "http/html.h"
 #include "http/http.h"
+#include "http/i18n.h"
 #include "ogi/report.h"
+#include "portal/page_cache.h"
 #include "portal/portal_qr.h"
 #include "portal/portal_ui.h"
 #include "portal/portal_visits.h"
 #include "store/store.h"
 
+/* Cached pages live this long (ms): the bound on how late a change made
+ * by another server process shows here. */
+#define CACHE_TTL_MS 5000
+#define CACHE_ENTRIES 512         /* per worker thread */
+#define CACHE_BYTES ((size_t)8 << 20)      /* per worker thread */
+#define KEY_MAX 1024
+#define FONT_COOKIE "fz_fs"       /* as portal_ui.c */
+
+/* The item and its published attachments in one statement, so in one
+ * read transaction: a row per attachment (a.id NULL when none). */
 #define ITEM_COLS \
 	"SELECT p.id, p.index_no, p.title, p.body, p.doc_no, p.publisher, " \
 	"p.source, p.formed_on, p.published_at, p.withdrawn_at, " \
-	"p.withdraw_reason, p.visits, c.code, c.name FROM publications p " \
-	"LEFT JOIN catalogue c ON c.id = p.catalogue_id "
+	"p.withdraw_reason, p.visits, c.code, c.name, a.id, a.mime, " \
+	"a.size FROM publications p " \
+	"LEFT JOIN catalogue c ON c.id = p.catalogue_id " \
+	"LEFT JOIN publication_files f ON f.publication_id = p.id AND " \
+	"f.dropped = 0 AND f.withheld = 0 " \
+	"LEFT JOIN attachments a ON a.id = f.attachment_id AND " \
+	"a.expired_at = 0 "
 
-static const char by_index_sql[] = ITEM_COLS "WHERE p.index_no = ?";
-static const char by_id_sql[] = ITEM_COLS "WHERE p.id = ?";
-
-static const char files_sql[] =
-	"SELECT a.id, a.mime, a.size FROM publication_files f JOIN "
-	"attachments a ON a.id = f.attachment_id WHERE f.publication_id = ? "
-	"AND f.dropped = 0 AND f.withheld = 0 AND a.expired_at = 0 "
-	"ORDER BY a.id";
+static const char by_index_sql[] = ITEM_COLS
+	"WHERE p.index_no = ? ORDER BY a.id";
+static const char by_id_sql[] = ITEM_COLS "WHERE p.id = ? ORDER BY a.id";
 
 static const char file_public_sql[] =
 	"SELECT COUNT(*) FROM publication_files f JOIN publications p ON "
@@ -52,10 +80,18 @@ static const char file_public_sql[] =
 	"f.attachment_id WHERE f.attachment_id = ? AND f.dropped = 0 AND "
 	"f.withheld = 0 AND a.expired_at = 0 AND " PORTAL_PUBLIC;
 
+struct file_row {
+	int64_t id, size;
+	const char *mime;         /* static */
+};
+
 struct item {
 	int64_t id, published_at, withdrawn_at, visits;
 	char *index_no, *title, *body, *doc_no, *publisher, *source;
 	char *formed_on, *withdraw_reason, *cat_code, *cat_name;
+	struct file_row *files;   /* published attachments, by id */
+	size_t nfiles;
+	bool degraded;            /* a part could not be shown: not kept */
 };
 
 static char *col(struct db_rows *rows, int i)
@@ -77,6 +113,21 @@ static void item_release(struct item *it)
 	free(it->withdraw_reason);
 	free(it->cat_code);
 	free(it->cat_name);
+	free(it->files);
+}
+
+static void add_file(struct item *it, struct db_rows *rows)
+{
+	struct file_row *f;
+
+	if (db_isnull(rows, 14))
+		return;
+	it->files = xrealloc(it->files, (it->nfiles + 1) *
+			     sizeof(*it->files));
+	f = &it->files[it->nfiles++];
+	f->id = db_int(rows, 14);
+	f->mime = attach_mime_static(db_text(rows, 15));
+	f->size = db_int(rows, 16);
 }
 
 /* 0 with `it` filled, 1 when there is no such row, or a DB_E* code. */
@@ -85,12 +136,17 @@ static int item_query(struct db *db, const char *sql, const char *fmt,
 {
 	struct db_rows *rows = *fmt == 's' ? db_query(db, sql, fmt, s)
 					   : db_query(db, sql, fmt, id);
+	bool found = false;
 	int step;
 
 	if (!rows)
 		return db_errcode(db);
-	step = db_next(rows);
-	if (step == 1) {
+	while ((step = db_next(rows)) == 1) {
+		if (found) {
+			add_file(it, rows);
+			continue;
+		}
+		found = true;
 		it->id = db_int(rows, 0);
 		it->index_no = col(rows, 1);
 		it->title = col(rows, 2);
@@ -105,11 +161,12 @@ static int item_query(struct db *db, const char *sql, const char *fmt,
 		it->visits = db_int(rows, 11);
 		it->cat_code = col(rows, 12);
 		it->cat_name = col(rows, 13);
+		add_file(it, rows);
 	}
 	db_rows_free(rows);
 	if (step < 0)
 		return db_errcode(db);
-	return step == 1 ? 0 : 1;
+	return found ? 0 : 1;
 }
 
 /* The item named by the path: its index number, else its id. */
@@ -201,39 +258,14 @@ static void size_label(int64_t n, char out[32])
 			 (long long)(((n & 0xfffff) * 10) >> 20));
 }
 
-struct file_row {
-	int64_t id, size;
-	const char *mime;         /* static */
-};
-
-/* The item's published attachments as download links; 0 or DB_E*. */
-static int files(struct req *r, const struct item *it)
+/* The item's published attachments as download links. */
+static void files(struct req *r, struct item *it)
 {
 	struct buf *b = &r->out;
 	struct attach_store st;
-	struct file_row *v = NULL;
-	struct db_rows *rows;
-	size_t n = 0, cap = 0, i;
-	int step;
+	const struct file_row *v = it->files;
+	size_t n = it->nfiles, i;
 
-	rows = db_query(r->db, files_sql, "i", it->id);
-	if (!rows)
-		return db_errcode(r->db);
-	while ((step = db_next(rows)) == 1) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 4;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[n].id = db_int(rows, 0);
-		v[n].mime = attach_mime_static(db_text(rows, 1));
-		v[n].size = db_int(rows, 2);
-		n++;
-	}
-	db_rows_free(rows);
-	if (step < 0) {
-		free(v);
-		return db_errcode(r->db);
-	}
 	if (n) {
 		attach_store_from_req(r, &st);
 		html(b, "<section class=\"gk-files\" aria-labelledby=\"gk-f\">"
@@ -244,12 +276,15 @@ static int files(struct req *r, const struct item *it)
 		struct fz_err err = { 0 };
 		char size[32], fallback[32];
 		const char *name;
+		bool ok;
 
 		/* The client's name is kept sealed; a seal that does not
 		 * verify is logged by attach_get and shown as a number. */
 		snprintf(fallback, sizeof(fallback), "附件%zu", i + 1);
-		name = attach_get(r->db, &st, v[i].id, &info, &err) == 0 &&
-		       info.name ? info.name : fallback;
+		ok = attach_get(r->db, &st, v[i].id, &info, &err) == 0;
+		if (!ok)
+			it->degraded = true;
+		name = ok && info.name ? info.name : fallback;
 		size_label(v[i].size, size);
 		html(b, "<li><a href=\"/gk/f/%I\">%s</a> <span class=\"muted\">"
 		     "（%s，%s）</span></li>", v[i].id, name,
@@ -258,13 +293,11 @@ static int files(struct req *r, const struct item *it)
 	}
 	if (n)
 		html(b, "</ul></section>");
-	free(v);
-	return 0;
 }
 
 /* An annual report's tables, from the copy frozen when it was drafted
  * (the body, as reviewed, carries its text). */
-static void report_tables(struct req *r, const struct item *it)
+static void report_tables(struct req *r, struct item *it)
 {
 	struct gi_report rep;
 	int rc = gi_report_of_pub(r->db, it->id, &rep);
@@ -273,6 +306,7 @@ static void report_tables(struct req *r, const struct item *it)
 		gi_report_tables_html(&rep, &r->out);
 		gi_report_free(&rep);
 	} else if (rc < 0) {
+		it->degraded = true;
 		html(&r->out, "<p class=\"muted\">报告附表暂时无法显示，请稍后"
 		     "刷新。</p>");
 	}
@@ -341,7 +375,7 @@ static void tools(struct req *r, const struct item *it)
 	html(b, "</p></div>");
 }
 
-static void render(struct req *r, const struct item *it, bool print,
+static void render(struct req *r, struct item *it, bool print,
 		   int64_t shown)
 {
 	struct buf *b = &r->out;
@@ -381,9 +415,7 @@ static void render(struct req *r, const struct item *it, bool print,
 	buf_release(&path);
 	/* Files, share and tools follow in the caller, then close. */
 	if (!print) {
-		if (files(r, it) < 0)
-			html(b, "<p class=\"muted\">附件暂时无法列出，请稍后刷新。"
-			     "</p>");
+		files(r, it);
 		share(r, it, buf_cstr(&url));
 		tools(r, it);
 	}
@@ -410,22 +442,107 @@ static int gone(struct req *r, const struct item *it)
 	return 410;
 }
 
-/* GET /gk/i/{index number or id} */
-int portal_item(struct req *r)
+/* ---- the kept pages ---- */
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_drop(void *c)
 {
-	const char *key = req_path_param(r, 0);
-	const char *pq = req_query(r, "print");
-	bool print = pq && str_eq(pq, "1");
+	page_cache_free(c);
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_drop);
+}
+
+/* This thread's cache, freed when the thread ends. */
+static struct page_cache *thread_cache(void)
+{
+	struct page_cache *c;
+
+	pthread_once(&cache_once, cache_init);
+	c = pthread_getspecific(cache_key);
+	if (!c) {
+		c = page_cache_new(CACHE_ENTRIES, CACHE_BYTES, CACHE_TTL_MS);
+		pthread_setspecific(cache_key, c);
+	}
+	return c;
+}
+
+static int64_t now_ms(void)
+{
+	return clock_mono_ns() / 1000000;
+}
+
+/* The key of the page (see the top of the file); false when the page is
+ * not to be kept: a font-size cookie that is none of ours, a long key. */
+static bool page_key(struct req *r, bool print, struct buf *k)
+{
+	const char *fs = req_cookie(r, FONT_COOKIE);
+
+	buf_init(k, KEY_MAX);
+	if (fs && strlen(fs) > 2)
+		return false;
+	buf_putc(k, r->hant ? 'T' : 'S');
+	buf_putc(k, r->user ? 'U' : 'V');
+	buf_putc(k, print ? 'P' : '-');
+	buf_puts(k, fs ? fs : "");
+	buf_putc(k, '\n');
+	portal_origin(r, k);
+	buf_putc(k, '\n');
+	buf_puts(k, r->path);
+	return !buf_err(k);
+}
+
+/* A kept page with the count of now; the print view counts no view. */
+static void serve(struct req *r, const struct page_entry *e, bool print)
+{
+	int64_t shown = visits_view_since(r, e->id, e->base, !print);
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lld", (long long)shown);
+	buf_add(&r->out, e->body, e->cut);
+	buf_puts(&r->out, n);
+	buf_add(&r->out, e->body + e->cut, e->len - e->cut);
+	/* Kept as sent: already in 繁體 when it was asked for so. */
+	r->hant = false;
+}
+
+/* Keep the page just written, without its count. */
+static void keep(struct req *r, const struct buf *k, const struct item *it,
+		 int64_t base, uint64_t gen, int64_t born)
+{
+	static const char mark[] = "<span class=\"gk-visits\">";
+	const char *page = buf_cstr(&r->out);
+	const char *p = strstr(page, mark);
+	struct page_entry e = { .body = page, .len = r->out.len,
+				.id = it->id, .base = base };
+
+	if (!p || buf_err(&r->out))
+		return;
+	e.cut = (size_t)(p - page) + strlen(mark);
+	e.skip = strspn(page + e.cut, "0123456789");
+	page_cache_put(thread_cache(), k->data, k->len, &e, gen, born);
+}
+
+/* The page from the database; kept under `k` unless NULL. */
+static int item_page(struct req *r, const char *key, bool print,
+		     const struct buf *k)
+{
+	struct visits *v = visits_server();
+	uint64_t gen = page_cache_generation(), seq = visits_seq(v);
+	int64_t born = now_ms(), base, shown;
 	struct item it = { 0 };
-	int64_t shown;
+	bool steady;
 	int rc, status;
 
-	status = portal_font_redirect(r);
-	if (status)
-		return status;
-	rc = key && *key ? item_find(r->db, key, &it) : 1;
-	if (rc < 0)
+	rc = item_find(r->db, key, &it);
+	if (rc < 0) {
+		item_release(&it);
 		return req_db_fail(r, rc);
+	}
 	if (rc == 1 || it.published_at == 0) {
 		item_release(&it);
 		return portal_not_found(r, "没有找到这条政府信息。请核对地址，"
@@ -436,12 +553,52 @@ int portal_item(struct req *r)
 		item_release(&it);
 		return status;
 	}
+	/* The count as the kept page will show it: the row's, less what
+	 * this process stored so far, which later views add back.  Exact
+	 * only if no flush ran while the row was read. */
+	base = it.visits - visits_stored(v, it.id);
+	steady = !(seq & 1) && visits_seq(v) == seq;
 	/* The print view is the same reader's second look, not a view. */
-	shown = print ? it.visits + visits_pending(visits_server(), it.id)
-		      : visits_view(r, it.id, it.visits);
+	shown = visits_view_since(r, it.id, base, !print);
 	render(r, &it, print, shown);
+	if (r->hant) {
+		i18n_to_hant(r->w, &r->out);
+		r->hant = false;
+	}
+	if (k && steady && !it.degraded)
+		keep(r, k, &it, base, gen, born);
 	item_release(&it);
 	return 200;
+}
+
+/* GET /gk/i/{index number or id} */
+int portal_item(struct req *r)
+{
+	const char *key = req_path_param(r, 0);
+	const char *pq = req_query(r, "print");
+	bool print = pq && str_eq(pq, "1");
+	const struct page_entry *e;
+	struct buf k;
+	bool keyed;
+	int status;
+
+	status = portal_font_redirect(r);
+	if (status)
+		return status;
+	if (!key || !*key)
+		return portal_not_found(r, "没有找到这条政府信息。请核对地址，"
+					"或从目录中查找。");
+	keyed = page_key(r, print, &k);
+	e = keyed ? page_cache_get(thread_cache(), k.data, k.len, now_ms())
+		  : NULL;
+	if (e) {
+		serve(r, e, print);
+		status = 200;
+	} else {
+		status = item_page(r, key, print, keyed ? &k : NULL);
+	}
+	buf_release(&k);
+	return status;
 }
 
 /* GET /gk/f/{attachment id}: a file of a public item. */

@@ -13,6 +13,12 @@
  * loses nothing.  One flush runs at a time (`busy`), so `taken` and the
  * batch belong to whoever set `busy`, even across threads (the group
  * commit runs the writes on its own thread).
+ *
+ * A page kept in memory (portal_item.c) shows the row's count as read
+ * then, plus what this process stored of the item since (`stored`, added
+ * before `pending` drops, so the sum never lags), plus what is pending.
+ * That holds only if the row was read while no flush was under way:
+ * `seq` turns odd when a flush begins and even when it has ended.
  */
 #include "portal/portal_visits.h"
 
@@ -35,6 +41,7 @@
 struct slot {
 	int64_t id;
 	atomic_llong pending;     /* views not yet stored */
+	atomic_llong stored;      /* views this process stored, in all */
 	int64_t taken;            /* in the flush under way (flush owner) */
 };
 
@@ -44,6 +51,7 @@ struct visits {
 	size_t cap;               /* a power of two */
 	size_t n;
 	atomic_llong unsaved;     /* sum of the counters */
+	atomic_ullong seq;        /* odd while a flush is under way */
 
 	pthread_mutex_t flock;    /* the fields below */
 	pthread_cond_t fidle;
@@ -120,6 +128,7 @@ static struct slot *slot_get(struct visits *v, int64_t id)
 		s = xcalloc(1, sizeof(*s));
 		s->id = id;
 		atomic_init(&s->pending, 0);
+		atomic_init(&s->stored, 0);
 		place(v->tab, v->cap, s);
 		v->n++;
 	}
@@ -137,6 +146,7 @@ struct visits *visits_new(void)
 	v->cap = TABLE_MIN;
 	v->tab = xcalloc(v->cap, sizeof(*v->tab));
 	atomic_init(&v->unsaved, 0);
+	atomic_init(&v->seq, 0);
 	return v;
 }
 
@@ -179,6 +189,43 @@ int64_t visits_unsaved(struct visits *v)
 	return (int64_t)atomic_load(&v->unsaved);
 }
 
+uint64_t visits_seq(struct visits *v)
+{
+	return (uint64_t)atomic_load(&v->seq);
+}
+
+int64_t visits_stored(struct visits *v, int64_t id)
+{
+	struct slot *s;
+
+	pthread_rwlock_rdlock(&v->lock);
+	s = find(v, id);
+	pthread_rwlock_unlock(&v->lock);
+	return s ? (int64_t)atomic_load(&s->stored) : 0;
+}
+
+int64_t visits_since(struct visits *v, int64_t id, int64_t base, bool count)
+{
+	struct slot *s;
+	int64_t pending;
+
+	if (count) {
+		s = slot_get(v, id);
+		atomic_fetch_add(&v->unsaved, 1);
+		pending = (int64_t)atomic_fetch_add(&s->pending, 1) + 1;
+	} else {
+		pthread_rwlock_rdlock(&v->lock);
+		s = find(v, id);
+		pthread_rwlock_unlock(&v->lock);
+		if (!s)
+			return base;
+		pending = (int64_t)atomic_load(&s->pending);
+	}
+	/* pending first: a flush adds to `stored` before it takes from
+	 * `pending`, so the sum can run ahead for an instant, never lag. */
+	return base + (int64_t)atomic_load(&s->stored) + pending;
+}
+
 /* ---- flushing ---- */
 
 /* Become the flush owner; without `wait`, false when one is under way. */
@@ -191,6 +238,7 @@ static bool flush_begin(struct visits *v, bool wait)
 		pthread_cond_wait(&v->fidle, &v->flock);
 	if (!v->busy) {
 		v->busy = true;
+		atomic_fetch_add(&v->seq, 1);
 		mine = true;
 	}
 	pthread_mutex_unlock(&v->flock);
@@ -201,6 +249,7 @@ static void flush_end(struct visits *v, int outcome)
 {
 	pthread_mutex_lock(&v->flock);
 	v->busy = false;
+	atomic_fetch_add(&v->seq, 1);
 	v->last = outcome;
 	v->ended++;
 	pthread_cond_broadcast(&v->fidle);
@@ -256,6 +305,7 @@ static void settle(struct visits *v, bool stored)
 		struct slot *s = v->batch[i];
 
 		if (stored) {
+			atomic_fetch_add(&s->stored, s->taken);
 			atomic_fetch_sub(&s->pending, s->taken);
 			atomic_fetch_sub(&v->unsaved, s->taken);
 		}
@@ -439,6 +489,13 @@ int64_t visits_view(struct req *r, int64_t id, int64_t stored)
 	if (visits_countable(r))
 		return stored + visits_add(v, id);
 	return stored + visits_pending(v, id);
+}
+
+int64_t visits_view_since(struct req *r, int64_t id, int64_t base,
+			  bool count)
+{
+	return visits_since(visits_server(), id, base,
+			    count && visits_countable(r));
 }
 
 /* Worker 0's timer: hand what gathered to the group commit, unless the

@@ -53,6 +53,21 @@ int64_t visits_pending(struct visits *v, int64_t id);
 /* Views of all items not yet stored (for tests and the flush timer). */
 int64_t visits_unsaved(struct visits *v);
 
+/*
+ * For a page kept in memory: the count it shows is the row's `visits` as
+ * read then, less visits_stored() then (its `base`), plus visits_stored()
+ * and the pending views now.  visits_seq() is odd while a flush is under
+ * way and changes with each; a row read between two equal even readings
+ * agrees with visits_stored() read in between, any other may not.
+ */
+uint64_t visits_seq(struct visits *v);
+/* The views of `id` this process has stored since it started. */
+int64_t visits_stored(struct visits *v, int64_t id);
+/* base + visits_stored() + the pending views of `id`, after counting one
+ * more when `count`.  With a base taken as above, never less than the
+ * true count. */
+int64_t visits_since(struct visits *v, int64_t id, int64_t base, bool count);
+
 /* Store what is pending in one transaction of its own on `db` (which
  * must have none open).  Returns the number of items written, or a
  * DB_E* code with nothing stored and nothing lost: the views stay
@@ -75,6 +90,11 @@ struct visits *visits_server(void);
  * pending.
  */
 int64_t visits_view(struct req *r, int64_t id, int64_t stored);
+
+/* visits_since() on the server's set, counting a view when `count` and
+ * visits_countable(r). */
+int64_t visits_view_since(struct req *r, int64_t id, int64_t base,
+			  bool count);
 
 /*
  * The server's hook, called by each worker thread before its event loop

@@ -20,6 +20,7 @@
 #include "core/utf8.h"
 #include "petition/petition.h"
 #include "pii/scan.h"
+#include "portal/page_cache.h"
 #include "portal/search.h"
 #include "store/store.h"
 
@@ -1158,6 +1159,14 @@ int pub_act(const struct pub_env *env, int64_t id, const char *action,
 		rc = act_in_tx(env, &p, action, f, df, &scan, err);
 		rc = tx_close(db, own, rc, err);
 	}
+	/* The portal's kept pages (portal_item.c) go stale, after the
+	 * commit when it was ours; a caller's own transaction commits
+	 * later, and until it does a page may be kept from the old row
+	 * (for at most the cache's TTL). */
+	if (rc == 0 && (strcmp(action, "publish") == 0 ||
+			strcmp(action, "revise") == 0 ||
+			strcmp(action, "withdraw") == 0))
+		page_cache_bump();
 	json_decref(f);
 	set_release(&scan);
 	pub_item_release(&p);

@@ -31,13 +31,12 @@
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "calendar/calendar.h"
-#include "calendar/official.h"
 #include "cli/app.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "core/buf.h"
 #include "core/util.h"
 #include "engine/engine.h"
-#include "engine/workflow.h"
 #include "org/accounts.h"
 #include "petition/petition.h"
 #include "pii/pii.h"
@@ -117,18 +116,12 @@ static const struct unit units[NUNITS] = {
 	  "朱建军" },
 };
 
-struct staff {
-	struct actor actor;
-	roleset roles;
-	int64_t dept_id;
-};
-
 struct demo {
 	struct db *db;
 	struct calendar *cal;
 	const struct keyring *kr;
-	struct staff officer, leader, lawyer;
-	struct staff clerk[NUNITS], head[NUNITS];
+	struct demo_staff officer, leader, lawyer;
+	struct demo_staff clerk[NUNITS], head[NUNITS];
 	int64_t dept[NUNITS];
 	int year;
 };
@@ -530,18 +523,7 @@ struct when {
 
 static int64_t when_time(const struct when *w)
 {
-	return (int64_t)w->day * 86400 - 8 * 3600 + (int64_t)w->minute * 60;
-}
-
-/* The n-th working day after `d` (n >= 1), or `d` itself for 0. */
-static cal_day working_after(const struct calendar *cal, cal_day d, int n)
-{
-	while (n > 0) {
-		d++;
-		if (calendar_is_working(cal, d))
-			n--;
-	}
-	return d;
+	return demo_at(w->day, w->minute);
 }
 
 /* Working days after `a` up to and including `b`. */
@@ -566,7 +548,7 @@ static void step(const struct calendar *cal, struct rng *r, struct when *w,
 			w->minute = MINUTE_MAX;
 		return;
 	}
-	w->day = working_after(cal, w->day, n);
+	w->day = demo_working_after(cal, w->day, n);
 	w->minute = DAY_START + rnd(r, 8 * 60);
 }
 
@@ -590,7 +572,7 @@ static int refused(const char *what, const char *action, struct fz_err *e)
 }
 
 /* Open a case as `s` at `w`; takes `fields`. */
-static int create(struct demo *d, const struct staff *s,
+static int create(struct demo *d, const struct demo_staff *s,
 		  const struct when *w, const char *proc, json_t *fields,
 		  int64_t *id)
 {
@@ -604,7 +586,7 @@ static int create(struct demo *d, const struct staff *s,
 }
 
 /* Take `action` on case `id` as `s` at `w`; takes `fields`. */
-static int act(struct demo *d, const struct staff *s, const struct when *w,
+static int act(struct demo *d, const struct demo_staff *s, const struct when *w,
 	       int64_t id, const char *action, json_t *fields)
 {
 	struct engine_ctx ctx = { d->db, s->actor, s->roles, s->dept_id,
@@ -694,7 +676,7 @@ static int petition_legal(struct demo *d, const struct spec *sp,
 			  const char *reply)
 {
 	const struct topic *t = &topics[sp->topic];
-	const struct staff *clerk = &d->clerk[t->unit];
+	const struct demo_staff *clerk = &d->clerk[t->unit];
 	char *q = xasprintf("拟答复意见涉及%s的法律适用及救济途径告知，请审"
 			    "核答复意见的合法性和表述是否适当。", t->label);
 	char *revised = xasprintf("%s%s", reply, review_note);
@@ -772,7 +754,7 @@ static int run_petition(struct demo *d, const struct spec *sp,
 	/* the draft leaves room for the legal review (up to 6 working
 	 * days) and the sign-off (up to 2) before the limit */
 	delay = sp->extend ? 8 + rnd(r, 12) : 5 + rnd(r, 22);
-	while (delay > 1 && working_after(d->cal, w.day, delay + 8) > due)
+	while (delay > 1 && demo_working_after(d->cal, w.day, delay + 8) > due)
 		delay--;
 	step(d->cal, r, &w, delay);
 	reply = text_of(t->reply[v.k], &v);
@@ -794,7 +776,7 @@ static int run_petition(struct demo *d, const struct spec *sp,
 				   "已书面答复信访人，事项办结。"));
 	/* Nobody asked for a review within the 30 days: the office files
 	 * the case, which makes it final (and starts its retention). */
-	w.day = working_after(d->cal, w.day + 30, 2 + rnd(r, 3));
+	w.day = demo_working_after(d->cal, w.day + 30, 2 + rnd(r, 3));
 	if (!rc)
 		rc = act(d, &d->officer, &w, *id, "archive",
 			 json_pack("{s:s}", "close_note",
@@ -1114,29 +1096,19 @@ static int run_year(struct demo *d, const struct year_plan *p)
 
 /* ---- setting up ---- */
 
-static int stop_at_first(const struct case_info *c, void *arg)
-{
-	(void)c;
-	*(bool *)arg = true;
-	return 1;
-}
+/* The desk's procedures. */
+static const char *const procs[] = { "petition", "hotline", NULL };
 
 /* Whether the desk has any case registered in `year`. */
 static int year_present(struct db *db, int year, bool *present)
 {
-	static const char *const procs[] = { "petition", "hotline" };
 	size_t i;
+	int rc = 0;
 
 	*present = false;
-	for (i = 0; i < ARRAY_SIZE(procs) && !*present; i++) {
-		struct case_filter f = { .procedure = procs[i], .year = year,
-					 .limit = 1 };
-		int rc = case_list(db, &f, stop_at_first, present);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	for (i = 0; rc == 0 && procs[i] && !*present; i++)
+		rc = demo_year_present(db, procs[i], year, present);
+	return rc;
 }
 
 /* Create a handling department's clerk or head when missing. */
@@ -1164,28 +1136,17 @@ static int ensure_staff(struct db *db, const struct actor *who,
 	return rc ? error("demo account %s: %s", login, err.msg) : 0;
 }
 
-/* An actor from a demo account: its id, role and department. */
+/* An actor from a demo account: its id, role and department, which
+ * every one acting on the desk's cases must have (cases are assigned to
+ * departments). */
 static int staff_of(struct db *db, const char *login, enum role role,
-		    struct staff *s)
+		    struct demo_staff *s)
 {
-	int64_t id = account_find(db, login), dept = 0;
-	int rc;
+	int rc = demo_staff_of(db, login, role, s);
 
-	if (id <= 0)
-		return error("demo: no account %s", login);
-	rc = db_scalar_int(db, &dept, "SELECT COALESCE(dept_id, 0) FROM "
-			   "users WHERE id = ?", "i", id);
-	if (rc < 0 || dept <= 0)
+	if (rc == 0 && s->dept_id <= 0)
 		return error("demo: account %s has no department", login);
-	memset(s, 0, sizeof(*s));
-	s->actor.id = id;
-	s->actor.login = login;
-	s->actor.roles = role_code(role);
-	s->actor.ip = "local";
-	s->actor.request_id = "demo";
-	s->roles = (roleset)1 << role;
-	s->dept_id = dept;
-	return 0;
+	return rc;
 }
 
 static int prepare_staff(struct demo *d)
@@ -1223,32 +1184,11 @@ static int prepare_staff(struct demo *d)
 	return rc;
 }
 
-/* The procedure definitions, the calendar and the division list. */
-static int prepare(struct app *a, struct demo *d, bool *loaded)
-{
-	struct fz_err err = { 0 };
-
-	*loaded = false;
-	if (!workflow_find("petition", 0) || !workflow_find("hotline", 0)) {
-		if (workflows_load(workflows_default_dir(), &err))
-			return error("procedure definitions: %s", err.msg);
-		*loaded = true;
-	}
-	if (!workflow_find("petition", 0) || !workflow_find("hotline", 0))
-		return error("demo: the petition and hotline procedures are "
-			     "not defined");
-	if (pii_divisions_init(&err))
-		return error("division codes: %s", err.msg);
-	d->cal = calendar_open(a->data_dir, &err);
-	if (!d->cal)
-		return error("calendar: %s", err.msg);
-	return 0;
-}
-
 int demo_cases(struct app *a, struct db *db, bool quiet)
 {
+	struct demo_env env;
 	struct demo d;
-	bool loaded = false, present[ARRAY_SIZE(plans)] = { false };
+	bool present[ARRAY_SIZE(plans)] = { false };
 	bool any = false;
 	size_t i;
 	int rc;
@@ -1256,7 +1196,8 @@ int demo_cases(struct app *a, struct db *db, bool quiet)
 	memset(&d, 0, sizeof(d));
 	d.db = db;
 	d.kr = a->keyring;
-	rc = prepare(a, &d, &loaded);
+	rc = demo_env_open(a, procs, &env);
+	d.cal = env.cal;
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(plans); i++) {
 		rc = year_present(db, plans[i].year, &present[i]);
 		if (rc < 0)
@@ -1274,8 +1215,6 @@ int demo_cases(struct app *a, struct db *db, bool quiet)
 			printf("%d: %d cases created\n", plans[i].year,
 			       total_of(&plans[i]));
 	}
-	calendar_free(d.cal);
-	if (loaded)
-		workflows_unload();
+	demo_env_close(&env);
 	return rc < 0 ? rc : 0;
 }

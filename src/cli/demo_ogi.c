@@ -35,15 +35,14 @@
 #include "audit/audit.h"
 #include "auth/roles.h"
 #include "calendar/calendar.h"
-#include "calendar/official.h"
 #include "cli/app.h"
+#include "cli/demo_util.h"
 #include "core/buf.h"
 #include "core/util.h"
 #include "engine/clock.h"
 #include "engine/engine.h"
 #include "engine/workflow.h"
 #include "ogi/report.h"
-#include "org/accounts.h"
 #include "permit/permit.h"
 #include "petition/petition.h"
 #include "pii/pii.h"
@@ -459,81 +458,15 @@ static const struct plan plans[] = {
 
 /* ---- who acts, and when ---- */
 
-struct staff {
-	struct actor actor;
-	roleset roles;
-	int64_t dept_id;
-};
-
 struct demo {
 	struct db *db;
 	const struct calendar *cal;
 	const struct keyring *kr;
-	struct staff ogi, head;
+	struct demo_staff ogi, head;
 	/* the citizen at the online form: anonymous, with the roles of the
 	 * create action, in the disclosure office (desk_ctx_public()) */
-	struct staff visitor;
+	struct demo_staff visitor;
 };
-
-static int staff_of(struct db *db, const char *login, enum role role,
-		    struct staff *s)
-{
-	int64_t id = account_find(db, login), dept = 0;
-
-	if (id <= 0)
-		return error("demo: no account %s", login);
-	if (db_scalar_int(db, &dept, "SELECT COALESCE(dept_id, 0) FROM users "
-			  "WHERE id = ?", "i", id) < 0)
-		return error("demo: %s", db_errmsg(db));
-	memset(s, 0, sizeof(*s));
-	s->actor.id = id;
-	s->actor.login = login;
-	s->actor.roles = role_code(role);
-	s->actor.ip = "local";
-	s->actor.request_id = "demo";
-	s->roles = (roleset)1 << role;
-	s->dept_id = dept;
-	return 0;
-}
-
-/* Unix time of `minute` (China Standard Time) on day `d`. */
-static int64_t at(cal_day d, int minute)
-{
-	return (int64_t)d * 86400 - 8 * 3600 + (int64_t)minute * 60;
-}
-
-static cal_day working_on_or_after(const struct calendar *cal, cal_day d)
-{
-	while (!calendar_is_working(cal, d))
-		d++;
-	return d;
-}
-
-static cal_day working_after(const struct calendar *cal, cal_day d, int n)
-{
-	while (n > 0)
-		if (calendar_is_working(cal, ++d))
-			n--;
-	return d;
-}
-
-static cal_day working_before(const struct calendar *cal, cal_day d, int n)
-{
-	while (n > 0)
-		if (calendar_is_working(cal, --d))
-			n--;
-	return d;
-}
-
-/* "2021年3月16日" */
-static void cn_date(cal_day d, char out[32])
-{
-	char s[11];
-
-	cal_format(d, s);
-	snprintf(out, 32, "%.4s年%d月%d日", s, (s[5] - '0') * 10 + s[6] - '0',
-		 (s[8] - '0') * 10 + s[9] - '0');
-}
 
 /* ---- one application ---- */
 
@@ -555,7 +488,7 @@ static int refused(struct run *r, const char *action, struct fz_err *e)
  * after the step before. */
 static int64_t when(struct run *r, cal_day d)
 {
-	int64_t t = at(d, 560 + (r->steps++ * 47 + (int)r->id * 13) % 400);
+	int64_t t = demo_at(d, 560 + (r->steps++ * 47 + (int)r->id * 13) % 400);
 
 	if (t <= r->last)
 		t = r->last + 20 * 60;
@@ -564,7 +497,7 @@ static int64_t when(struct run *r, cal_day d)
 }
 
 /* Take `action` as `s` on day `d`; takes `fields`. */
-static int act(struct run *r, const struct staff *s, cal_day d,
+static int act(struct run *r, const struct demo_staff *s, cal_day d,
 	       const char *action, json_t *fields)
 {
 	struct engine_ctx e = { r->d->db, s->actor, s->roles, s->dept_id,
@@ -635,11 +568,11 @@ static int open_case(struct run *r, cal_day got)
 {
 	const struct application *ap = r->ap;
 	bool online = strcmp(ap->channel, "online") == 0;
-	const struct staff *s = online ? &r->d->visitor : &r->d->ogi;
+	const struct demo_staff *s = online ? &r->d->visitor : &r->d->ogi;
 	struct party_new sealed = { 0 };
 	struct fz_err err = { 0 };
 	struct engine_ctx e = { r->d->db, s->actor, s->roles, s->dept_id,
-				r->d->cal, at(got, ap->minute) };
+				r->d->cal, demo_at(got, ap->minute) };
 	char day[11];
 	json_t *f;
 	int rc;
@@ -670,7 +603,7 @@ static int open_case(struct run *r, cal_day got)
 static int correct(struct run *r, cal_day got, cal_day *start)
 {
 	const struct application *ap = r->ap;
-	cal_day ask = working_after(r->d->cal, got, ap->ask), end;
+	cal_day ask = demo_working_after(r->d->cal, got, ap->ask), end;
 	char when_s[32], day[11];
 	char *note;
 	int rc;
@@ -681,14 +614,15 @@ static int correct(struct run *r, cal_day got, cal_day *start)
 	if (rc)
 		return rc;
 	if (ap->fixed) {
-		*start = working_after(r->d->cal, ask, ap->fixed);
+		*start = demo_working_after(r->d->cal, ask, ap->fixed);
 		cal_format(*start, day);
 		return act(r, &r->d->ogi, *start, "receive_correction",
 			   json_pack("{s:s}", "received_date", day));
 	}
 	/* the notice takes a few days by post; its period runs from then */
-	end = working_on_or_after(r->d->cal, ask + 3 + CORRECTION_DAYS + 2);
-	cn_date(ask, when_s);
+	end = demo_working_on_or_after(r->d->cal,
+				       ask + 3 + CORRECTION_DAYS + 2);
+	demo_cn_day(ask, when_s);
 	note = xasprintf("本机关于%s向申请人发出补正告知书，告知其在%d日内"
 			 "补正。申请人在补正期限内未补正，也未说明正当理由。"
 			 "根据《中华人民共和国政府信息公开条例》第三十条的"
@@ -704,14 +638,14 @@ static int correct(struct run *r, cal_day got, cal_day *start)
 static int consult(struct run *r, cal_day start)
 {
 	const struct application *ap = r->ap;
-	cal_day asked = working_after(r->d->cal, start, ap->consult);
+	cal_day asked = demo_working_after(r->d->cal, start, ap->consult);
 	int rc = act(r, &r->d->ogi, asked, "consult_third_party",
 		     json_pack("{s:s,s:s}", "third_party", ap->third_party,
 			       "consult_note", ap->consult_note));
 
 	if (rc == 0)
-		rc = act(r, &r->d->ogi, working_after(r->d->cal, asked,
-						       ap->answer),
+		rc = act(r, &r->d->ogi, demo_working_after(r->d->cal, asked,
+							    ap->answer),
 			 "third_party_reply", json_pack("{s:s}",
 			 "third_party_opinion", ap->opinion));
 	return rc;
@@ -725,7 +659,7 @@ static int extend(struct run *r)
 
 	if (rc)
 		return rc;
-	day = working_before(r->d->cal, due, 2);
+	day = demo_working_before(r->d->cal, due, 2);
 	if (day < last_day(r))
 		day = last_day(r);
 	return act(r, &r->d->head, day, "extend",
@@ -753,12 +687,12 @@ static char *reply_text(const struct run *r, cal_day got, cal_day fixed)
 	for (i = 0; i < ARRAY_SIZE(hows); i++)
 		if (strcmp(hows[i].channel, ap->channel) == 0)
 			how = hows[i].how;
-	cn_date(got, d1);
+	demo_cn_day(got, d1);
 	buf_printf(&b, "本机关于%s收到%s%s的政府信息公开申请（所需信息："
 		   "%s）", d1, strcmp(ap->type, "natural") ? "您单位" : "您",
 		   how, ap->title);
 	if (fixed != got) {
-		cn_date(fixed, d2);
+		demo_cn_day(fixed, d2);
 		buf_printf(&b, "，并于%s收到补正后的申请", d2);
 	}
 	buf_printf(&b, "。经审查，现答复如下：\n%s\n如对本答复不服，可以自"
@@ -773,7 +707,8 @@ static char *reply_text(const struct run *r, cal_day got, cal_day fixed)
  * never after the limit the engine computed. */
 static int reply(struct run *r, cal_day got, cal_day start, int paused)
 {
-	cal_day day = working_after(r->d->cal, start, r->ap->days + paused);
+	cal_day day = demo_working_after(r->d->cal, start,
+					 r->ap->days + paused);
 	cal_day due = 0;
 	char *text;
 	int rc = reply_due(r, &due);
@@ -810,7 +745,8 @@ static int run_one(struct demo *d, const struct application *ap)
 	if (ap->third_party)
 		rc = consult(&r, start);
 	if (rc == 0 && ap->withdrawn)
-		return act(&r, &d->ogi, working_after(d->cal, start, ap->days),
+		return act(&r, &d->ogi,
+			   demo_working_after(d->cal, start, ap->days),
 			   "withdraw", json_pack("{s:s}", "withdraw_reason",
 						 ap->withdrawn));
 	if (rc == 0 && ap->extension)
@@ -890,47 +826,19 @@ static int run_year(struct demo *d, const struct plan *p)
 
 /* ---- setting up ---- */
 
-static int stop_at_first(const struct case_info *c, void *arg)
+static int prepare(struct app *a, struct demo *d, struct demo_env *env)
 {
-	(void)c;
-	*(bool *)arg = true;
-	return 1;
-}
-
-static int year_present(struct db *db, int year, bool *present)
-{
-	struct case_filter f = { .procedure = PROC, .year = year,
-				 .limit = 1 };
-	int rc;
-
-	*present = false;
-	rc = case_list(db, &f, stop_at_first, present);
-	return rc < 0 ? rc : 0;
-}
-
-static int prepare(struct app *a, struct demo *d, struct calendar **cal,
-		   bool *loaded)
-{
+	static const char *const procs[] = { PROC, NULL };
 	const struct workflow *w;
-	struct fz_err err = { 0 };
+	int rc = demo_env_open(a, procs, env);
 
-	*loaded = false;
-	if (!workflow_find(PROC, 0)) {
-		if (workflows_load(workflows_default_dir(), &err))
-			return error("procedure definitions: %s", err.msg);
-		*loaded = true;
-	}
-	if (!(w = workflow_find(PROC, 0)))
-		return error("demo: the disclosure procedure is not defined");
-	if (pii_divisions_init(&err))
-		return error("division codes: %s", err.msg);
-	*cal = calendar_open(a->data_dir, &err);
-	if (!*cal)
-		return error("calendar: %s", err.msg);
-	d->cal = *cal;
+	if (rc)
+		return rc;
+	w = workflow_find(PROC, 0);
+	d->cal = env->cal;
 	d->kr = a->keyring;
-	if (staff_of(d->db, "ogi", ROLE_OGI_OFFICER, &d->ogi) ||
-	    staff_of(d->db, "depthead", ROLE_DEPT_HEAD, &d->head))
+	if (demo_staff_of(d->db, "ogi", ROLE_OGI_OFFICER, &d->ogi) ||
+	    demo_staff_of(d->db, "depthead", ROLE_DEPT_HEAD, &d->head))
 		return FZ_ERR;
 	memset(&d->visitor, 0, sizeof(d->visitor));
 	d->visitor.actor.login = "anonymous";
@@ -944,17 +852,17 @@ static int prepare(struct app *a, struct demo *d, struct calendar **cal,
 
 int demo_ogi(struct app *a, struct db *db, bool quiet)
 {
-	struct calendar *cal = NULL;
+	struct demo_env env;
 	struct demo d;
-	bool loaded = false, present;
+	bool present;
 	size_t i;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	d.db = db;
-	rc = prepare(a, &d, &cal, &loaded);
+	rc = prepare(a, &d, &env);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(plans); i++) {
-		rc = year_present(db, plans[i].year, &present);
+		rc = demo_year_present(db, PROC, plans[i].year, &present);
 		if (rc < 0) {
 			error("demo: %s", db_errmsg(db));
 			break;
@@ -970,8 +878,6 @@ int demo_ogi(struct app *a, struct db *db, bool quiet)
 			printf("%d: %zu disclosure applications created\n",
 			       plans[i].year, plans[i].n);
 	}
-	calendar_free(cal);
-	if (loaded)
-		workflows_unload();
+	demo_env_close(&env);
 	return rc < 0 ? rc : 0;
 }

@@ -27,9 +27,9 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
-#include "calendar/official.h"
 #include "cli/app.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/util.h"
@@ -353,13 +353,6 @@ struct decision {
 	char file_name[80];
 };
 
-/* "2022-03-05" as 2022年3月5日. */
-static void cn_date(const char *d, char out[32])
-{
-	snprintf(out, 32, "%.4s年%d月%d日", d, (d[5] - '0') * 10 + d[6] - '0',
-		 (d[8] - '0') * 10 + d[9] - '0');
-}
-
 static void text_line(struct buf *s, double size, double x, double y,
 		      const char *text)
 {
@@ -384,10 +377,10 @@ static void page_content(const struct decision *d, struct buf *s)
 	double y = 700;
 	size_t n, i;
 
-	cn_date(d->decided, cd);
-	cn_date(d->applied, ca);
-	cn_date(d->from, cf);
-	cn_date(d->to, ct);
+	demo_cn_date(d->decided, cd);
+	demo_cn_date(d->applied, ca);
+	demo_cn_date(d->from, cf);
+	demo_cn_date(d->to, ct);
 	centred(s, 18, 780, AUTHORITY);
 	centred(s, 22, 745, "行政许可决定书");
 	centred(s, 12, 718, d->number);
@@ -495,14 +488,6 @@ static void validity_end(const char *d, int months, char out[11])
 	cal_format(x - 1, out);
 }
 
-static cal_day working_after(const struct calendar *cal, cal_day d, int n)
-{
-	while (n > 0)
-		if (calendar_is_working(cal, ++d))
-			n--;
-	return d;
-}
-
 static int day_cmp(const void *a, const void *b)
 {
 	const cal_day *x = a, *y = b;
@@ -544,7 +529,7 @@ static void plan_decision(struct rng *r, const struct calendar *cal,
 	cal_format(day - 3 - rnd(r, 15), d->applied);
 	memcpy(d->from, d->decided, sizeof(d->from));
 	validity_end(d->decided, d->item->months, d->to);
-	pub = working_after(cal, day, 1 + rnd(r, 5));
+	pub = demo_working_after(cal, day, 1 + rnd(r, 5));
 	d->published = (int64_t)pub * 86400 - 8 * 3600 +
 		       (9 * 60 + rnd(r, 8 * 60)) * 60;
 	buf_init(&d->pdf, (size_t)1 << 20);
@@ -713,31 +698,29 @@ static void who_enters(struct db *db, struct actor *who)
 int demo_permits(struct app *a, struct db *db, bool quiet)
 {
 	struct attach_store store = { a->data_dir, a->keyring };
-	struct fz_err err = { 0 };
+	struct demo_env env;
 	struct pools *pools;
-	struct calendar *cal;
 	struct actor who;
 	struct ctx c = { db, &store, &who, "", false };
 	size_t i;
-	int rc = 0;
+	int rc = demo_env_open(a, NULL, &env);
 
-	if (pii_divisions_init(&err))
-		return error("division codes: %s", err.msg);
-	cal = calendar_open(a->data_dir, &err);
-	if (!cal)
-		return error("calendar: %s", err.msg);
+	if (rc) {
+		demo_env_close(&env);
+		return rc;
+	}
 	who_enters(db, &who);
 	pools = xcalloc(1, sizeof(*pools));
 	make_pools(pools);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(plans); i++) {
 		int added = 0;
 
-		rc = run_year(&c, cal, pools, &plans[i], &added);
+		rc = run_year(&c, env.cal, pools, &plans[i], &added);
 		if (rc == 0 && !quiet)
 			printf("permits %d: %d decisions added (%d planned)\n",
 			       plans[i].year, added, plans[i].decisions);
 	}
 	free(pools);
-	calendar_free(cal);
+	demo_env_close(&env);
 	return rc < 0 ? rc : 0;
 }

@@ -33,14 +33,11 @@
 #include "audit/audit.h"
 #include "auth/roles.h"
 #include "calendar/calendar.h"
-#include "calendar/official.h"
 #include "cli/app.h"
+#include "cli/demo_util.h"
 #include "core/util.h"
 #include "engine/engine.h"
-#include "engine/workflow.h"
 #include "ogi/report.h"
-#include "org/accounts.h"
-#include "pii/pii.h"
 #include "portal/publication.h"
 #include "store/store.h"
 
@@ -358,60 +355,12 @@ static const struct plan plans[] = {
 
 /* ---- who acts, and when ---- */
 
-struct staff {
-	struct actor actor;
-	roleset roles;
-	int64_t dept_id;
-};
-
 struct demo {
 	struct db *db;
 	const struct calendar *cal;
 	struct attach_store store;
-	struct staff ogi, secrecy, leader;
+	struct demo_staff ogi, secrecy, leader;
 };
-
-static int staff_of(struct db *db, const char *login, enum role role,
-		    struct staff *s)
-{
-	int64_t id = account_find(db, login), dept = 0;
-
-	if (id <= 0)
-		return error("demo: no account %s", login);
-	if (db_scalar_int(db, &dept, "SELECT COALESCE(dept_id, 0) FROM users "
-			  "WHERE id = ?", "i", id) < 0)
-		return error("demo: %s", db_errmsg(db));
-	memset(s, 0, sizeof(*s));
-	s->actor.id = id;
-	s->actor.login = login;
-	s->actor.roles = role_code(role);
-	s->actor.ip = "local";
-	s->actor.request_id = "demo";
-	s->roles = (roleset)1 << role;
-	s->dept_id = dept;
-	return 0;
-}
-
-/* Unix time of `minute` (China Standard Time) on day `d`. */
-static int64_t at(cal_day d, int minute)
-{
-	return (int64_t)d * 86400 - 8 * 3600 + (int64_t)minute * 60;
-}
-
-static cal_day working_on_or_after(const struct calendar *cal, cal_day d)
-{
-	while (!calendar_is_working(cal, d))
-		d++;
-	return d;
-}
-
-static cal_day working_after(const struct calendar *cal, cal_day d, int n)
-{
-	while (n > 0)
-		if (calendar_is_working(cal, ++d))
-			n--;
-	return d;
-}
 
 /* ---- one item ---- */
 
@@ -428,7 +377,7 @@ static int refused(struct step *s, const char *action, struct fz_err *e)
 		     e->msg, e->code);
 }
 
-static int act(struct step *s, const struct staff *who, int64_t when,
+static int act(struct step *s, const struct demo_staff *who, int64_t when,
 	       const char *action, json_t *fields)
 {
 	struct engine_ctx e = { s->d->db, who->actor, who->roles,
@@ -487,12 +436,12 @@ static int run_item(struct demo *d, const struct item *it, size_t k,
 
 	if (cal_parse(it->formed, &day))
 		return error("demo: bad date %s", it->formed);
-	formed = working_on_or_after(d->cal, day);
+	formed = demo_working_on_or_after(d->cal, day);
 	cal_format(formed, fday);
 	snprintf(s.what, sizeof(s.what), "%s", fday);
 	if (gap * 3 + 1 > room)
 		gap = 1;
-	e.now = at(formed, 540 + (int)(k % 5) * 17);
+	e.now = demo_at(formed, 540 + (int)(k % 5) * 17);
 	if (!it->title) {
 		int64_t year = 0;
 
@@ -514,22 +463,22 @@ static int run_item(struct demo *d, const struct item *it, size_t k,
 	}
 	if (rc)
 		return refused(&s, "draft", &err);
-	day = working_after(d->cal, formed, 1);
-	rc = act(&s, &d->ogi, at(day, 570), "submit", NULL);
-	day = working_after(d->cal, day, gap);
+	day = demo_working_after(d->cal, formed, 1);
+	rc = act(&s, &d->ogi, demo_at(day, 570), "submit", NULL);
+	day = demo_working_after(d->cal, day, gap);
 	if (rc == 0)
-		rc = settle(&s, at(day, 600));
+		rc = settle(&s, demo_at(day, 600));
 	if (rc == 0)
-		rc = act(&s, &d->secrecy, at(day, 630), "pass_review",
+		rc = act(&s, &d->secrecy, demo_at(day, 630), "pass_review",
 			 json_pack("{s:s}", "review_note", "经保密审查，可以"
 				   "公开"));
-	day = working_after(d->cal, day, gap);
+	day = demo_working_after(d->cal, day, gap);
 	if (rc == 0)
-		rc = act(&s, &d->leader, at(day, 660), "approve",
+		rc = act(&s, &d->leader, demo_at(day, 660), "approve",
 			 json_pack("{s:s}", "approval_note", "同意公开"));
-	day = working_after(d->cal, day, 1);
+	day = demo_working_after(d->cal, day, 1);
 	if (rc == 0)
-		rc = act(&s, &d->ogi, at(day, 900), "publish", NULL);
+		rc = act(&s, &d->ogi, demo_at(day, 900), "publish", NULL);
 	return rc;
 }
 
@@ -573,7 +522,7 @@ static int run_year(struct demo *d, const struct plan *p)
 		int room;
 
 		cal_parse(p->items[i].formed, &f);
-		room = room_in_year(d->cal, working_on_or_after(d->cal, f),
+		room = room_in_year(d->cal, demo_working_on_or_after(d->cal, f),
 				    p->year);
 		rc = run_item(d, &p->items[i], i, room);
 		if (rc == 0 && (i + 1) % BATCH == 0 && i + 1 < p->n)
@@ -586,66 +535,37 @@ static int run_year(struct demo *d, const struct plan *p)
 
 /* ---- setting up ---- */
 
-static int stop_at_first(const struct case_info *c, void *arg)
+static int prepare(struct app *a, struct demo *d, struct demo_env *env)
 {
-	(void)c;
-	*(bool *)arg = true;
-	return 1;
-}
+	static const char *const procs[] = { PUB_PROCEDURE, NULL };
+	int rc = demo_env_open(a, procs, env);
 
-static int year_present(struct db *db, int year, bool *present)
-{
-	struct case_filter f = { .procedure = PUB_PROCEDURE, .year = year,
-				 .limit = 1 };
-
-	int rc;
-
-	*present = false;
-	rc = case_list(db, &f, stop_at_first, present);
-	return rc < 0 ? rc : 0;
-}
-
-static int prepare(struct app *a, struct demo *d, struct calendar **cal,
-		   bool *loaded)
-{
-	struct fz_err err = { 0 };
-
-	*loaded = false;
-	if (!workflow_find(PUB_PROCEDURE, 0)) {
-		if (workflows_load(workflows_default_dir(), &err))
-			return error("procedure definitions: %s", err.msg);
-		*loaded = true;
-	}
-	if (!workflow_find(PUB_PROCEDURE, 0))
-		return error("demo: the publication procedure is not defined");
-	if (pii_divisions_init(&err))
-		return error("division codes: %s", err.msg);
-	*cal = calendar_open(a->data_dir, &err);
-	if (!*cal)
-		return error("calendar: %s", err.msg);
-	d->cal = *cal;
+	if (rc)
+		return rc;
+	d->cal = env->cal;
 	d->store.data_dir = a->data_dir;
 	d->store.kr = a->keyring;
-	if (staff_of(d->db, "ogi", ROLE_OGI_OFFICER, &d->ogi) ||
-	    staff_of(d->db, "secrecy", ROLE_CONF_REVIEWER, &d->secrecy) ||
-	    staff_of(d->db, "leader", ROLE_LEADER, &d->leader))
+	if (demo_staff_of(d->db, "ogi", ROLE_OGI_OFFICER, &d->ogi) ||
+	    demo_staff_of(d->db, "secrecy", ROLE_CONF_REVIEWER, &d->secrecy) ||
+	    demo_staff_of(d->db, "leader", ROLE_LEADER, &d->leader))
 		return FZ_ERR;
 	return 0;
 }
 
 int demo_portal(struct app *a, struct db *db, bool quiet)
 {
-	struct calendar *cal = NULL;
+	struct demo_env env;
 	struct demo d;
-	bool loaded = false, present;
+	bool present;
 	size_t i;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	d.db = db;
-	rc = prepare(a, &d, &cal, &loaded);
+	rc = prepare(a, &d, &env);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(plans); i++) {
-		rc = year_present(db, plans[i].year, &present);
+		rc = demo_year_present(db, PUB_PROCEDURE, plans[i].year,
+				       &present);
 		if (rc < 0) {
 			error("demo: %s", db_errmsg(db));
 			break;
@@ -657,8 +577,6 @@ int demo_portal(struct app *a, struct db *db, bool quiet)
 			       "publications already present" :
 			       "publications created");
 	}
-	calendar_free(cal);
-	if (loaded)
-		workflows_unload();
+	demo_env_close(&env);
 	return rc < 0 ? rc : 0;
 }

@@ -1,0 +1,78 @@
+/* demo_util.h: what the demo generators run on, who acts, on which days */
+#ifndef FZ_DEMO_UTIL_H
+#define FZ_DEMO_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "audit/audit.h"
+#include "auth/roles.h"
+#include "calendar/calendar.h"
+
+struct app;
+struct db;
+
+/* What a demo generator runs on: the official calendar of the data
+ * directory, and whether the generator loaded the procedure definitions
+ * (and so must unload them). */
+struct demo_env {
+	struct calendar *cal;
+	bool loaded;
+};
+
+/*
+ * Ready `env` for a generator whose records go through the procedures
+ * `procs` (NULL-terminated, or NULL for none): their definitions, loaded
+ * from workflows/ when one of them is missing, the division codes of
+ * identity numbers, and the calendar of `a`'s data directory.
+ * demo_env_close() undoes it, after a failure too.  0, or < 0 with the
+ * reason printed.
+ */
+int demo_env_open(struct app *a, const char *const *procs,
+		  struct demo_env *env);
+void demo_env_close(struct demo_env *env);
+
+/* A demo account as the engine's callers pass it: the actor of the audit
+ * entries, the one role it acts in, its department. */
+struct demo_staff {
+	struct actor actor;
+	roleset roles;
+	int64_t dept_id;
+};
+
+/*
+ * Fill `s` for the demo account `login` acting as `role` (the actor's
+ * ip "local", request id "demo"; dept_id 0 for an account without a
+ * department).  `login` must outlive `s`.  0, or < 0 with the reason
+ * printed when the account is missing or the database fails.
+ */
+int demo_staff_of(struct db *db, const char *login, enum role role,
+		  struct demo_staff *s);
+
+/* Unix time of `minute` of day `d`, China Standard Time. */
+int64_t demo_at(cal_day d, int minute);
+
+/* `d` when it is a working day of `cal`, else the next one. */
+cal_day demo_working_on_or_after(const struct calendar *cal, cal_day d);
+
+/* The n-th working day after `d` (n >= 1), or `d` itself for 0. */
+cal_day demo_working_after(const struct calendar *cal, cal_day d, int n);
+
+/* The n-th working day before `d` (n >= 1), or `d` itself for 0. */
+cal_day demo_working_before(const struct calendar *cal, cal_day d, int n);
+
+/* "2022-03-05" (at least the ten characters) as "2022年3月5日". */
+void demo_cn_date(const char *ymd, char out[32]);
+
+/* Day `d` as demo_cn_date() writes it. */
+void demo_cn_day(cal_day d, char out[32]);
+
+/*
+ * Whether the engine holds any case of `proc` registered in `year`
+ * (*present).  0, or < 0 when the database fails (db_errmsg() says why,
+ * nothing is printed).
+ */
+int demo_year_present(struct db *db, const char *proc, int year,
+		      bool *present);
+
+#endif

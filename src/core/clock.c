@@ -145,3 +145,15 @@ int clock_parse_local(const char *s, int64_t *out)
 	}
 	return FZ_OK;
 }
+
+int64_t clock_year_start(int year)
+{
+	char s[24];
+	int64_t t = 0;
+
+	if (year < 0 || year > 9999 || snprintf(s, sizeof(s), "%04d-01-01",
+						 year) != 10 ||
+	    clock_parse_local(s, &t))
+		t = 0;
+	return t;
+}

@@ -25,5 +25,9 @@ void clock_local_minute(int64_t t, char out[17]);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" as China Standard Time;
  * 0 on success. */
 int clock_parse_local(const char *s, int64_t *out);
+/* Unix seconds of 00:00 China Standard Time on 1 January of `year`; 0
+ * when the year cannot be written as YYYY.  Records count in the year
+ * of [clock_year_start(y), clock_year_start(y + 1)). */
+int64_t clock_year_start(int year);
 
 #endif

@@ -202,18 +202,6 @@ static const char CASES_SQL[] =
 	"FROM cases c WHERE c.proc = ?) x "
 	"WHERE x.fin IS NULL OR x.fin >= ? ORDER BY x.id";
 
-/* Unix seconds of 00:00 China Standard Time on 1 January of `year`. */
-static int64_t year_start(int year)
-{
-	char s[16];
-	int64_t t = 0;
-
-	snprintf(s, sizeof(s), "%04d-01-01", year);
-	if (clock_parse_local(s, &t))
-		t = 0;
-	return t;
-}
-
 static cal_day year_day(int year, const char *md)
 {
 	char s[16];
@@ -236,7 +224,7 @@ static int walk(struct db *db, int year, const struct gi_settings *s,
 
 	if (year < 2000 || year > 2100)
 		return DB_EMISUSE;
-	rows = db_query(db, CASES_SQL, "si", DISCLOSURE, year_start(year));
+	rows = db_query(db, CASES_SQL, "si", DISCLOSURE, clock_year_start(year));
 	if (!rows)
 		return db_errcode(db);
 	while ((rc = db_next(rows)) == 1) {
@@ -283,7 +271,7 @@ static void add_place(const struct place *p, void *arg)
 
 static int overview(struct db *db, int year, struct gi_overview *ov)
 {
-	int64_t from = year_start(year), to = year_start(year + 1);
+	int64_t from = clock_year_start(year), to = clock_year_start(year + 1);
 	int rc;
 
 	rc = pub_count_published(db, NULL, year, &ov->published);

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/audit_tx.h"
 #include "core/clock.h"
 #include "core/utf8.h"
 #include "store/store.h"
@@ -201,30 +201,6 @@ static int settings_write(struct db *db, const struct gi_settings *s,
 	return rc;
 }
 
-/* Commit the work of the open transaction with its audit entry (the
- * details are taken), or roll it all back. */
-static int finish(struct db *db, int rc, const struct actor *who,
-		  const char *action, const char *object, json_t *details,
-		  struct fz_err *err)
-{
-	if (rc == 0) {
-		int64_t seq = audit_as(db, who, action, object, "success",
-				       details);
-
-		details = NULL;
-		rc = seq < 0 ? (int)seq : 0;
-	}
-	json_decref(details);
-	if (rc == 0)
-		rc = db_commit(db);
-	if (rc < 0) {
-		if (db_in_tx(db))
-			db_rollback(db);
-		return db_failed(err, rc);
-	}
-	return 0;
-}
-
 int gi_settings_save(struct db *db, const struct actor *who,
 		     const struct gi_settings *s, struct fz_err *err)
 {
@@ -241,8 +217,8 @@ int gi_settings_save(struct db *db, const struct actor *who,
 	rc = db_begin(db);
 	if (rc == 0)
 		rc = settings_write(db, s, who->id);
-	return finish(db, rc, who, "ogi.report_settings", "settings:gi_report",
-		      d, err);
+	return audit_tx_end(db, rc, who, "ogi.report_settings",
+			    "settings:gi_report", d, err);
 }
 
 /* ---- inputs ---- */
@@ -448,5 +424,5 @@ int gi_inputs_save(struct db *db, const struct actor *who,
 	rc = db_begin(db);
 	if (rc == 0)
 		rc = inputs_write(db, &copy, who->id, d);
-	return finish(db, rc, who, "ogi.report_inputs", obj, d, err);
+	return audit_tx_end(db, rc, who, "ogi.report_inputs", obj, d, err);
 }

@@ -6,16 +6,20 @@
  * three label cells (the row's own label, or its group and its label,
  * or 三's group, the sub-group and the label) as the national table's
  * merged top-left block is three columns wide, so its figures always
- * start in the fourth cell.
+ * start in the fourth cell.  Without the title and the tables, the same
+ * lines are the publication's body and the workbook's text sheet
+ * (gi_report_body()).
  */
 #include "ogi/report_walk.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 struct text_out {
 	const struct gi_report *r;
 	struct buf *out;
+	bool whole;             /* the title and the tables too */
 };
 
 /* ---- the tables ---- */
@@ -93,6 +97,8 @@ static void text_part(void *arg, enum part k, const char *text, int which)
 {
 	const struct text_out *o = arg;
 
+	if (!o->whole && (k == P_TITLE || k == P_TABLE))
+		return;
 	switch (k) {
 	case P_TABLE:
 		if (which == 2)
@@ -114,7 +120,14 @@ static void text_part(void *arg, enum part k, const char *text, int which)
 
 void gi_report_text(const struct gi_report *r, struct buf *out)
 {
-	struct text_out o = { r, out };
+	struct text_out o = { r, out, true };
+
+	gi_report_walk(r, text_part, &o);
+}
+
+void gi_report_body(const struct gi_report *r, struct buf *out)
+{
+	struct text_out o = { r, out, false };
 
 	gi_report_walk(r, text_part, &o);
 }

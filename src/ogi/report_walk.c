@@ -3,8 +3,7 @@
  * The sentences the records give (publications, permits, applications,
  * reviews, 复议 and 诉讼, the information processing fee) and the
  * office's own text, in the order of the national format, for every
- * rendering (report_walk.h); and the sections as plain text for the
- * publication's body and the workbook (gi_report_body()).
+ * rendering (report_walk.h).
  */
 #include "ogi/report_walk.h"
 
@@ -297,32 +296,6 @@ void gi_report_walk(const struct gi_report *r, emit_fn fn, void *arg)
 			fn(arg, P_TABLE, NULL, s + 1);
 	}
 	buf_release(&w.line);
-}
-
-/* ---- plain text ---- */
-
-static void text_part(void *arg, enum part k, const char *text, int which)
-{
-	struct buf *out = arg;
-
-	(void)which;
-	switch (k) {
-	case P_TITLE:
-	case P_TABLE:
-		return;
-	case P_EMPTY:
-		text = "无。";
-		break;
-	default:
-		break;
-	}
-	buf_puts(out, text);
-	buf_putc(out, '\n');
-}
-
-void gi_report_body(const struct gi_report *r, struct buf *out)
-{
-	gi_report_walk(r, text_part, out);
 }
 
 void gi_report_title(const struct gi_report *r, struct buf *out)

@@ -179,23 +179,11 @@ int pub_file_public(struct db *db, int64_t id, int64_t file)
 	return rc < 0 ? rc : n > 0;
 }
 
-/* Unix seconds of 00:00 China Standard Time on 1 January of `year`. */
-static int64_t year_start(int year)
-{
-	char s[24];
-	int64_t t = 0;
-
-	snprintf(s, sizeof(s), "%04d-01-01", year);
-	if (clock_parse_local(s, &t))
-		t = 0;
-	return t;
-}
-
 int pub_count_published(struct db *db, const char *channel, int year,
 			int64_t *n)
 {
-	int64_t from = year ? year_start(year) : 1;
-	int64_t to = year ? year_start(year + 1) : INT64_MAX;
+	int64_t from = year ? clock_year_start(year) : 1;
+	int64_t to = year ? clock_year_start(year + 1) : INT64_MAX;
 
 	*n = 0;
 	if (channel)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/audit_tx.h"
 #include "core/clock.h"
 #include "core/utf8.h"
 #include "pii/scan.h"
@@ -195,22 +195,7 @@ static int in_tx(struct db *db, int (*fn)(struct db *, const void *,
 
 	if (rc == 0)
 		rc = fn(db, arg, who->id);
-	if (rc == 0) {
-		int64_t seq = audit_as(db, who, action, object, "success",
-				       details);
-
-		details = NULL;
-		rc = seq < 0 ? (int)seq : 0;
-	}
-	if (rc == 0)
-		rc = db_commit(db);
-	json_decref(details);
-	if (rc < 0) {
-		if (db_in_tx(db))
-			db_rollback(db);
-		return db_failed(err, rc);
-	}
-	return 0;
+	return audit_tx_end(db, rc, who, action, object, details, err);
 }
 
 struct org_arg {
@@ -479,25 +464,15 @@ int pub_category_save(struct db *db, const struct actor *who,
 	}
 	rc = write_category(db, in, &got);
 	snprintf(obj, sizeof(obj), "catalogue:%lld", (long long)got);
-	if (rc == 0) {
-		int64_t seq = audit_as(db, who, in->id ? "catalogue.update" :
-				       "catalogue.create", obj, "success",
-				       json_pack("{s:s,s:s,s:I,s:I,s:b}",
-						 "code", in->code, "name",
-						 in->name, "parent",
-						 (json_int_t)in->parent_id,
-						 "sort", (json_int_t)in->sort,
-						 "disabled", in->disabled));
-
-		rc = seq < 0 ? (int)seq : 0;
-	}
-	if (rc == 0)
-		rc = db_commit(db);
-	if (rc < 0) {
-		if (db_in_tx(db))
-			db_rollback(db);
-		return db_failed(err, rc);
-	}
+	rc = audit_tx_end(db, rc, who, in->id ? "catalogue.update" :
+			  "catalogue.create", obj,
+			  json_pack("{s:s,s:s,s:I,s:I,s:b}", "code", in->code,
+				    "name", in->name, "parent",
+				    (json_int_t)in->parent_id, "sort",
+				    (json_int_t)in->sort, "disabled",
+				    in->disabled), err);
+	if (rc)
+		return rc;
 	if (id)
 		*id = got;
 	return 0;

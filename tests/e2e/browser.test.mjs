@@ -1,38 +1,17 @@
 // browser.test.mjs: a person at a browser — first login, forced password
 // change, the 繁體 switch, and axe-core on every page.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/lib/harness.mjs';
-import { launch, axeCheck, formatViolations, screenshot }
-	from './lib/browser.mjs';
+import { serverAndBrowser, a11yChecker, fitsPhone, submitAndWait }
+	from './lib/pages.mjs';
 
-async function checkA11y(page, name) {
-	const v = await axeCheck(page, { runOnly: ['wcag2a', 'wcag2aa',
-		'wcag21a', 'wcag21aa', 'best-practice'] });
-	await screenshot(page, name);
-	assert.equal(v.length, 0, `${name}:\n${formatViolations(v)}`);
-}
-
-async function signIn(page, url, login, password) {
-	await page.goto(url + '/login');
-	await page.fill('#login', login);
-	await page.fill('#password', password);
-	await Promise.all([page.waitForNavigation(),
-		page.click('button[type=submit]')]);
-}
+const checkA11y = a11yChecker('browser');
 
 describe('first administrator in a browser', () => {
-	let srv, browser;
-	before(async () => {
-		srv = await startServer({ demo: false });
-		browser = await launch();
-	});
-	after(async () => {
-		await browser?.close();
-		await srv?.stop();
-	});
+	const suite = serverAndBrowser({ demo: false });
 
 	it('logs in, must change the first password, switches to 繁體', async () => {
+		const { srv, browser } = suite;
 		const page = await browser.newPage();
 		const { login, password } = srv.accounts.admin;
 		// the site's front page is the public portal; staff sign in
@@ -42,7 +21,9 @@ describe('first administrator in a browser', () => {
 			page.click('a[href="/login"]')]);
 		assert.match(page.url(), /\/login/);
 		await checkA11y(page, 'login');
-		await signIn(page, srv.url, login, password);
+		await page.fill('#login', login);
+		await page.fill('#password', password);
+		await submitAndWait(page, 'button[type=submit]');
 		assert.match(page.url(), /\/account\/password$/);
 		await checkA11y(page, 'password-forced');
 		// Another page is not reachable before the change.
@@ -77,15 +58,7 @@ describe('first administrator in a browser', () => {
 });
 
 describe('every page passes axe-core', () => {
-	let srv, browser;
-	before(async () => {
-		srv = await startServer({});
-		browser = await launch();
-	});
-	after(async () => {
-		await browser?.close();
-		await srv?.stop();
-	});
+	const suite = serverAndBrowser();
 
 	const visits = {
 		sysadmin: ['/', '/account', '/account/password', '/admin/users',
@@ -105,38 +78,26 @@ describe('every page passes axe-core', () => {
 	};
 	// The public pages, signed in as nobody.
 	it('as a citizen', async () => {
+		const { srv, browser } = suite;
 		const ctx = await browser.newContext();
 		const page = await ctx.newPage();
 		for (const p of ['/petition/new', '/petition/query',
 			'/petition/done', '/login']) {
 			await page.goto(srv.url + p);
 			await checkA11y(page, `public${p.replace(/\W+/g, '-')}`);
-			await page.setViewportSize({ width: 375, height: 800 });
-			const wide = await page.evaluate(() =>
-				document.documentElement.scrollWidth);
-			assert.ok(wide <= 375, `${p}: ${wide}px wide`);
-			await page.setViewportSize({ width: 1280, height: 900 });
+			await fitsPhone(page, p);
 		}
 		await ctx.close();
 	});
 
 	for (const [login, pages] of Object.entries(visits)) {
 		it(`as ${login}`, async () => {
-			const ctx = await browser.newContext();
-			const page = await ctx.newPage();
-			const acc = srv.accounts.users.find((u) => u.login === login);
-			await signIn(page, srv.url, login, acc.password);
+			const { srv } = suite;
+			const { ctx, page } = await suite.staff(login);
 			for (const p of pages) {
 				await page.goto(srv.url + p);
 				await checkA11y(page, `${login}${p.replace(/\W+/g, '-')}`);
-			}
-			// The phone layout too, page by page.
-			await page.setViewportSize({ width: 375, height: 800 });
-			for (const p of pages) {
-				await page.goto(srv.url + p);
-				const wide = await page.evaluate(() =>
-					document.documentElement.scrollWidth);
-				assert.ok(wide <= 375, `${login} ${p}: ${wide}px wide`);
+				await fitsPhone(page, `${login} ${p}`);
 			}
 			await ctx.close();
 		});

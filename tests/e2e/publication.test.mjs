@@ -7,20 +7,11 @@
 // a citizen finds the item with the portal's search (highlighted, with
 // the section and year filters).  axe-core and the phone width on every
 // staff page of the pipeline visited.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/lib/harness.mjs';
-import { launch, axeCheck, formatViolations, screenshot }
-	from './lib/browser.mjs';
-
-// A resident ID number with its MOD 11-2 check character.
-function idNumber(first17) {
-	const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-	let sum = 0;
-	for (let i = 0; i < 17; i++)
-		sum += Number(first17[i]) * w[i];
-	return first17 + '10X98765432'[sum % 11];
-}
+import { serverAndBrowser, a11yChecker, fitsPhone, submitAndWait,
+	idNumber }
+	from './lib/pages.mjs';
 
 const ID = idNumber('33062419791108331');
 const MOBILE = '13957512468';
@@ -31,30 +22,12 @@ const BODY = '　　因萤石路段雨污管网改造施工，自即日起至施
 	`　　投诉人身份证号 ${ID} 已登记在案。`;
 const CAT = '09';
 
-async function checkA11y(page, name) {
-	const v = await axeCheck(page, { runOnly: ['wcag2a', 'wcag2aa',
-		'wcag21a', 'wcag21aa', 'best-practice'] });
-	await screenshot(page, `publication-${name}`);
-	assert.equal(v.length, 0, `${name}:\n${formatViolations(v)}`);
-}
+const checkA11y = a11yChecker('publication');
 
-// Nothing wider than a 375 px phone.
-async function fitsPhone(page, name) {
-	await page.setViewportSize({ width: 375, height: 800 });
-	const wide = await page.evaluate(() =>
-		document.documentElement.scrollWidth);
-	await screenshot(page, `publication-${name}-375`);
-	await page.setViewportSize({ width: 1280, height: 900 });
-	assert.ok(wide <= 375, `${name}: ${wide}px wide on a phone`);
-}
-
+// axe-core, and the phone layout with its screenshot.
 async function checkPage(page, name) {
 	await checkA11y(page, name);
-	await fitsPhone(page, name);
-}
-
-async function submitAndWait(page, selector) {
-	await Promise.all([page.waitForNavigation(), page.click(selector)]);
+	await fitsPhone(page, name, `publication-${name}-375`);
 }
 
 // Open the fold of action `id` on an item page and send it.
@@ -70,30 +43,12 @@ async function act(page, id, fill = async () => {}) {
 
 describe('an item through review and approval to the portal, in a browser',
 () => {
-	let srv, browser, itemUrl, publicPath;
-
-	before(async () => {
-		srv = await startServer({});
-		browser = await launch();
-	});
-	after(async () => {
-		await browser?.close();
-		await srv?.stop();
-	});
-
-	async function staff(login) {
-		const ctx = await browser.newContext();
-		const page = await ctx.newPage();
-		const acc = srv.accounts.users.find((u) => u.login === login);
-		assert.ok(acc, `demo account ${login}`);
-		await page.goto(srv.url + '/login');
-		await page.fill('#login', login);
-		await page.fill('#password', acc.password);
-		await submitAndWait(page, 'button[type=submit]');
-		return { ctx, page };
-	}
+	const suite = serverAndBrowser();
+	const { staff } = suite;
+	let itemUrl, publicPath;
 
 	it('draft, review with findings, approve, publish', async () => {
+		const { srv, browser } = suite;
 		// The officer drafts and submits.
 		const ogi = await staff('ogi');
 		await ogi.page.goto(srv.url + '/publications');
@@ -198,6 +153,7 @@ describe('an item through review and approval to the portal, in a browser',
 
 	it('a citizen searches: highlighted results, section and year filters',
 	async () => {
+		const { srv, browser } = suite;
 		assert.ok(publicPath, 'published by the test before');
 		const page = await (await browser.newContext()).newPage();
 		await page.goto(srv.url + '/gk/');
@@ -209,8 +165,7 @@ describe('an item through review and approval to the portal, in a browser',
 		assert.equal(await hit.count(), 1, 'the item is found');
 		assert.deepEqual(await hit.locator('mark').allTextContents()
 			.then((m) => [...new Set(m)]), ['萤石']);
-		await checkA11y(page, 'search');
-		await fitsPhone(page, 'search');
+		await checkPage(page, 'search');
 
 		// its section and year keep it; another section does not
 		const year = String(new Date().getFullYear());

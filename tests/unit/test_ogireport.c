@@ -30,8 +30,6 @@
 
 #define R(x) (1u << (x))
 
-static char tmpdir[] = "/tmp/fz_ogirep_XXXXXX";
-static struct calendar *cal;
 static int dbseq;
 static const char *pg_url;
 
@@ -41,70 +39,26 @@ static const struct fx_person people[NPEOPLE] = {
 	[OGI] = { "gongkai", R(ROLE_OGI_OFFICER), OFFICE },
 };
 
-struct fix {
-	struct db *db;
-	int64_t dept[NDEPTS];
-	int64_t user[NPEOPLE];
-};
-
-static struct fix *F;
+static struct fx_staffed *F;
 
 static int setup(void **state)
 {
-	struct fix *fx = xcalloc(1, sizeof(*fx));
-
-	fx->db = fx_db_open(pg_url, tmpdir, "r", ++dbseq);
-	if (!fx->db)
-		return -1;
-	fx_staff(fx->db, people, NPEOPLE, fx->dept, fx->user);
-	F = fx;
-	*state = fx;
-	return 0;
+	F = fx_staffed_open(pg_url, "r", ++dbseq, people, NPEOPLE);
+	*state = F;
+	return F ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct fix *fx = *state;
-
-	db_close(fx->db);
-	free(fx);
 	F = NULL;
-	return 0;
-}
-
-static int group_setup(void **state)
-{
-	struct fz_err err = { 0 };
-
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/fz_ogirep_XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	if (workflows_load(workflows_default_dir(), &err)) {
-		print_error("workflows: %s\n", err.msg);
-		return -1;
-	}
-	cal = calendar_open(NULL, &err);
-	if (!cal)
-		print_error("calendar: %s\n", err.msg);
-	return cal ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	int rc = fx_remove_tree(tmpdir);
-
-	(void)state;
-	calendar_free(cal);
-	workflows_unload();
-	return rc;
+	return fx_db_teardown(state);
 }
 
 /* ---- shorthands ---- */
 
 static struct engine_ctx as(const char *day)
 {
-	return fx_as(F->db, cal, &people[OGI], F->user[OGI], F->dept, day);
+	return fx_as(F->db, fx_cal, &people[OGI], F->user[OGI], F->dept, day);
 }
 
 static const struct actor officer = {
@@ -614,40 +568,37 @@ static void test_inputs_round_trip(void **state)
 
 /* ---- section 一's figures and the text ---- */
 
-static int64_t returned(struct db_rows *r)
-{
-	return fx_returned_id(r);
-}
-
 /* A publication item published at `when` (YYYY-MM-DD) on `channel`
  * (NULL: the portal only), its review passed that day. */
 static int64_t published(int seq, const char *when, const char *channel,
 			 bool withdrawn, int round)
 {
-	int64_t t = 0, c, p;
+	int64_t t, c, p;
 	char day[32], num[32], idx[48];
 
 	snprintf(day, sizeof(day), "%sT09:00", when);
-	assert_int_equal(clock_parse_local(day, &t), 0);
+	t = fx_at(day);
 	snprintf(num, sizeof(num), "P-%d", seq);
 	snprintf(idx, sizeof(idx), "X/%d", seq);
-	c = returned(db_query(F->db, "INSERT INTO cases (proc, version, "
-			      "year, seq, number, state, fields, created_at, "
-			      "updated_at) VALUES ('publication', 1, 2022, ?, "
-			      "?, 'published', '{}', ?, ?) RETURNING id",
-			      "isii", (int64_t)seq, num, t, t));
+	c = fx_returned_id(db_query(F->db, "INSERT INTO cases (proc, "
+				    "version, year, seq, number, state, "
+				    "fields, created_at, updated_at) VALUES "
+				    "('publication', 1, 2022, ?, ?, "
+				    "'published', '{}', ?, ?) RETURNING id",
+				    "isii", (int64_t)seq, num, t, t));
 	assert_int_equal(db_exec(F->db, "INSERT INTO case_events (case_id, "
 				 "seq, action, from_state, to_state, actor, "
 				 "ts, fields) VALUES (?, 1, 'pass_review', "
 				 "'in_review', 'reviewed', 'x', ?, '{}')",
 				 "ii", c, t - 3600), 1);
-	p = returned(db_query(F->db, "INSERT INTO publications (case_id, "
-			      "index_no, title, publisher, formed_on, "
-			      "published_at, withdrawn_at, review_round, "
-			      "created_at, updated_at) VALUES (?, ?, '通知', "
-			      "'园区', ?, ?, ?, ?, ?, ?) RETURNING id",
-			      "issiiiii", c, idx, when, t,
-			      withdrawn ? t + 60 : 0, (int64_t)round, t, t));
+	p = fx_returned_id(db_query(F->db, "INSERT INTO publications "
+				    "(case_id, index_no, title, publisher, "
+				    "formed_on, published_at, withdrawn_at, "
+				    "review_round, created_at, updated_at) "
+				    "VALUES (?, ?, '通知', '园区', ?, ?, ?, ?, "
+				    "?, ?) RETURNING id", "issiiiii", c, idx,
+				    when, t, withdrawn ? t + 60 : 0,
+				    (int64_t)round, t, t));
 	if (channel)
 		assert_int_equal(db_exec(F->db, "INSERT INTO "
 					 "publication_channels VALUES (?, ?)",
@@ -817,17 +768,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_text, setup, teardown),
 	};
-	const char *pg = getenv("FAZHI_TEST_PG_URL");
-	int failed;
+	static char dir[] = "/tmp/fz_ogirep_XXXXXX";
 
-	failed = cmocka_run_group_tests_name("annual report on SQLite", tests,
-					     group_setup, group_teardown);
-	if (pg && *pg) {
-		pg_url = pg;
-		failed += cmocka_run_group_tests_name("annual report on "
-						      "PostgreSQL", tests,
-						      group_setup,
-						      group_teardown);
-	}
-	return failed ? 1 : 0;
+	fx_scratch = dir;
+	return FX_RUN_TWICE("annual report", tests, fx_world_setup,
+			    fx_world_teardown, &pg_url) ? 1 : 0;
 }

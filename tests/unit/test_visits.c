@@ -37,18 +37,6 @@ struct fix {
 
 /* ---- set-up ---- */
 
-static int group_setup(void **state)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/fz_visits_XXXXXX");
-	fx_scratch = tmpdir;
-	return fx_scratch_setup(state);
-}
-
-static int group_teardown(void **state)
-{
-	return fx_scratch_teardown(state);
-}
-
 /* A fresh database with ITEMS published items (each needs its case). */
 static int setup(void **state)
 {
@@ -83,15 +71,6 @@ static int setup(void **state)
 			c, index_no));
 	}
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *fx = *state;
-
-	db_close(fx->db);
-	free(fx);
 	return 0;
 }
 
@@ -339,28 +318,22 @@ int main(void)
 	};
 	const struct CMUnitTest db_tests[] = {
 		cmocka_unit_test_setup_teardown(test_flush_one_write_per_item,
-						setup, teardown),
+						setup, fx_db_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_flush_loses_nothing,
-						setup, teardown),
+						setup, fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_concurrent_views_and_flushes, setup, teardown),
+			test_concurrent_views_and_flushes, setup,
+			fx_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_flush_through_group_commit, setup, teardown),
+			test_flush_through_group_commit, setup,
+			fx_db_teardown),
 	};
-	const char *pg = getenv("FAZHI_TEST_PG_URL");
 	int failed;
 
+	fx_scratch = tmpdir;
 	failed = cmocka_run_group_tests_name("visit counter", pure, NULL,
 					     NULL);
-	failed += cmocka_run_group_tests_name("visit counts on SQLite",
-					      db_tests, group_setup,
-					      group_teardown);
-	if (pg && *pg) {
-		pg_url = pg;
-		failed += cmocka_run_group_tests_name("visit counts on "
-						      "PostgreSQL", db_tests,
-						      group_setup,
-						      group_teardown);
-	}
+	failed += FX_RUN_TWICE("visit counts", db_tests, fx_scratch_again,
+			       fx_scratch_teardown, &pg_url);
 	return failed ? 1 : 0;
 }

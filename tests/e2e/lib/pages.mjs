@@ -40,11 +40,14 @@ export function a11yChecker(prefix) {
 	};
 }
 
-// The page must not scroll sideways on a 375 px wide phone.
-export async function fitsPhone(page, name) {
+// The page must not scroll sideways on a 375 px wide phone.  With
+// `shot`, the phone layout's screenshot is kept as test-results/<shot>.png.
+export async function fitsPhone(page, name, shot) {
 	await page.setViewportSize({ width: 375, height: 800 });
 	const wide = await page.evaluate(() =>
 		document.documentElement.scrollWidth);
+	if (shot)
+		await screenshot(page, shot);
 	await page.setViewportSize({ width: 1280, height: 900 });
 	assert.ok(wide <= 375, `${name}: ${wide}px wide on a phone`);
 }

@@ -358,7 +358,7 @@ int page_ogi_report_cases(struct req *r)
 	struct gi_report rep;
 	int64_t *ids = NULL;
 	size_t n = 0, i, shown = 0;
-	int year, row, col, rc;
+	int year, row = 0, col = 0, rc;
 
 	if (!may_read(r))
 		return forbidden(r);

@@ -491,7 +491,8 @@ static int tasks(struct req *r)
 					       "LIMIT ?", "si", states[i],
 					       (int64_t)TASKS_MAX), &l, w);
 	if (rc == 0 && n) {
-		qsort(l.v, l.n, sizeof(*l.v), by_due);
+		if (l.n)        /* qsort(NULL, 0, ...) is undefined */
+			qsort(l.v, l.n, sizeof(*l.v), by_due);
 		html(&r->out, "<section aria-labelledby=\"tasks-h\"><h2 "
 		     "id=\"tasks-h\">待我办理</h2>");
 		rows_table(r, &l, "等待您办理的信息（按公开时限排序）",

@@ -8,8 +8,12 @@ export function sql(srv, query) {
 	const r = isPg
 		? spawnSync('psql', [srv.dbUrl, '-X', '-q', '-A', '-t', '-v',
 			'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' })
-		: spawnSync('sqlite3', ['-batch', '-bail',
-			srv.dbUrl.replace(/^sqlite:/, ''), query],
+		// The server may be writing (a batch of visit counts, the
+		// sweep): wait for its lock as it waits for others', rather
+		// than fail at once with "database is locked".
+		: spawnSync('sqlite3', ['-batch', '-bail', '-cmd',
+			'.timeout 10000', srv.dbUrl.replace(/^sqlite:/, ''),
+			query],
 			{ encoding: 'utf8' });
 	return { code: r.status, out: (r.stdout ?? '').trim(),
 		err: (r.stderr ?? '').trim() };

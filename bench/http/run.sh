@@ -20,33 +20,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=${FAZHI_BIN:-$root/build-release/fazhi}
-secs=${BENCH_SECONDS:-10}
-threads=${BENCH_THREADS:-2}
-conns=${BENCH_CONNECTIONS:-64}
-nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 # shellcheck source=bench/lib.sh
 . "$here/../lib.sh"
-
-command -v wrk >/dev/null || die "wrk not found (run scripts/setup.sh)"
-command -v node >/dev/null || die "node not found (run scripts/setup.sh)"
-[ -x "$nginx" ] || die "nginx not found (run scripts/setup.sh)"
-[ -x "$bin" ] || die "no fazhi binary at $bin (build it, or set FAZHI_BIN)"
-
-# fetch URL FILE: save the body, print the Content-Type; fail unless 200.
-# shellcheck disable=SC2016 # the script is JavaScript, not shell
-fetch() {
-	node -e '
-const [url, file] = process.argv.slice(1);
-fetch(url).then(async (r) => {
-	if (r.status !== 200) {
-		console.error(`${url}: HTTP ${r.status}`);
-		process.exit(1);
-	}
-	require("fs").writeFileSync(file, Buffer.from(await r.arrayBuffer()));
-	console.log(r.headers.get("content-type") ?? "");
-}, (e) => { console.error(`${url}: ${e.cause?.message ?? e.message}`);
-	process.exit(1); });' "$1" "$2"
-}
+# shellcheck source=bench/web.sh
+. "$here/../web.sh"
 
 # --- fazhi ------------------------------------------------------------
 start_fazhi

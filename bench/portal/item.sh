@@ -7,8 +7,9 @@
 # link of /gk/ (the newest published item), saves the page once, has nginx
 # serve those bytes as a static file at the same path with the same
 # Content-Type, and runs wrk against both in the same run.  The fazhi page
-# is dynamic: every request reads the item, renders it with its QR code
-# and counts a view.  wrk sends a browser's User-Agent so that the views
+# is dynamic: every request counts a view and writes the current count
+# into the page, which each worker renders (item, QR code, share links)
+# at most once per the page cache's 5 seconds.  wrk sends a browser's User-Agent so that the views
 # count (a missing User-Agent is a script's and is not counted); after the
 # run the script waits for the batch flush and checks that the stored
 # count rose by the number of requests wrk made.
@@ -25,37 +26,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=${FAZHI_BIN:-$root/build-release/fazhi}
-secs=${BENCH_SECONDS:-10}
-threads=${BENCH_THREADS:-2}
-conns=${BENCH_CONNECTIONS:-64}
-nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 ua='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 # shellcheck source=bench/lib.sh
 . "$here/../lib.sh"
+# shellcheck source=bench/web.sh
+. "$here/../web.sh"
 
-command -v wrk >/dev/null || die "wrk not found (run scripts/setup.sh)"
-command -v node >/dev/null || die "node not found (run scripts/setup.sh)"
 command -v sqlite3 >/dev/null || die "sqlite3 not found (apt-get install sqlite3)"
-[ -x "$nginx" ] || die "nginx not found (run scripts/setup.sh)"
-[ -x "$bin" ] || die "no fazhi binary at $bin (build it, or set FAZHI_BIN)"
-
-# fetch URL FILE: save the body, print the Content-Type; fail unless 200.
-# Node's fetch says "node" as its User-Agent, which is not counted as a
-# view, so fetching leaves the counter alone.
-# shellcheck disable=SC2016 # the script is JavaScript, not shell
-fetch() {
-	node -e '
-const [url, file] = process.argv.slice(1);
-fetch(url).then(async (r) => {
-	if (r.status !== 200) {
-		console.error(`${url}: HTTP ${r.status}`);
-		process.exit(1);
-	}
-	require("fs").writeFileSync(file, Buffer.from(await r.arrayBuffer()));
-	console.log(r.headers.get("content-type") ?? "");
-}, (e) => { console.error(`${url}: ${e.cause?.message ?? e.message}`);
-	process.exit(1); });' "$1" "$2"
-}
 
 # The stored count of the item (what a flush has written).
 stored() {

@@ -1,8 +1,11 @@
 /* server.c: the HTTP server — listening socket, workers, graceful stop
  *
- * Each worker thread runs its own event loop and evhttp over a dup() of the
- * one listening socket (evhttp closes the socket it is given when freed, so
- * each needs its own descriptor).  The main thread only waits for signals:
+ * Each worker thread runs its own event loop and evhttp over a listening
+ * socket of its own, all bound to the same address with SO_REUSEPORT, so
+ * the kernel spreads new connections over the workers.  On one shared
+ * socket the worker that wakes first accepts every pending connection
+ * (libevent accepts until the queue is empty), and a burst of
+ * connections then lands on one core while the others idle.  The main thread only waits for signals:
  * SIGHUP has worker 0 look at the calendar files at once; SIGTERM or
  * SIGINT asks each worker to stop accepting, finish the requests in
  * flight and leave its loop.
@@ -71,11 +74,73 @@ static int split_listen(const char *spec, char *host, size_t hostlen,
 	return FZ_OK;
 }
 
+/* A listening socket on `addr` with the options every one shares; -1 with
+ * errno set when it cannot bind or listen. */
+static int listen_on(const struct sockaddr *addr, socklen_t len)
+{
+	int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1, e;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	/* Accepted sockets inherit this on Linux: without it a reply
+	 * written in two pieces (libevent writes 16 KiB at a time) waits
+	 * for the client's delayed ACK, about 40 ms. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (bind(fd, addr, len) == 0 && listen(fd, 1024) == 0) {
+		evutil_make_socket_nonblocking(fd);
+		return fd;
+	}
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* Another listening socket on the address `first` is bound to (its real
+ * port, should the configured one have been 0), for one more worker. */
+static int listen_again(int first)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(first, (struct sockaddr *)&ss, &len))
+		return -1;
+	return listen_on((struct sockaddr *)&ss, len);
+}
+
+/* SO_REUSEPORT would let a second server started by mistake on the same
+ * port share its connections silently; binding once without it first
+ * makes that a plain "address in use".  The address is then free again
+ * for the group (its real port in *ss when the configured one is 0). */
+static int claim(const struct sockaddr *addr, socklen_t len,
+		 struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1, rc = -1, e;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	*sslen = sizeof(*ss);
+	if (bind(fd, addr, len) == 0 &&
+	    getsockname(fd, (struct sockaddr *)ss, sslen) == 0)
+		rc = 0;
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 static int open_listener(const char *spec)
 {
 	struct addrinfo hints, *ai = NULL, *p;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 	char host[256], port[16];
-	int fd = -1, one = 1;
+	int fd = -1;
 
 	if (split_listen(spec, host, sizeof(host), port, sizeof(port)))
 		return error("cannot parse listen address '%s' "
@@ -86,26 +151,13 @@ static int open_listener(const char *spec)
 	hints.ai_flags = AI_PASSIVE;
 	if (getaddrinfo(host[0] ? host : NULL, port, &hints, &ai))
 		return error("cannot resolve listen address '%s'", spec);
-	for (p = ai; p; p = p->ai_next) {
-		fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		/* Accepted sockets inherit this on Linux: without it a reply
-		 * written in two pieces (libevent writes 16 KiB at a time)
-		 * waits for the client's delayed ACK, about 40 ms. */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 &&
-		    listen(fd, 1024) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
+	for (p = ai; p && fd < 0; p = p->ai_next)
+		if (claim(p->ai_addr, p->ai_addrlen, &ss, &sslen) == 0)
+			fd = listen_on((struct sockaddr *)&ss, sslen);
 	freeaddrinfo(ai);
 	if (fd < 0)
 		return error("cannot listen on '%s': %s", spec,
 			     strerror(errno));
-	evutil_make_socket_nonblocking(fd);
 	return fd;
 }
 
@@ -479,9 +531,12 @@ static int worker_init(struct worker *w, struct server *srv, int index,
 	evhttp_set_allowed_methods(w->http, 0xffff);
 	evhttp_set_default_content_type(w->http, "text/html; charset=utf-8");
 	evhttp_set_gencb(w->http, handle, w);
-	fd = dup(listen_fd);
+	/* evhttp closes the socket it is given when freed: worker 0 gets a
+	 * copy of the first, the others sockets of their own. */
+	fd = index ? listen_again(listen_fd) : dup(listen_fd);
 	if (fd < 0)
-		return error("worker %d: dup: %s", index, strerror(errno));
+		return error("worker %d: cannot listen: %s", index,
+			     strerror(errno));
 	w->bound = evhttp_accept_socket_with_handle(w->http, fd);
 	if (!w->bound) {
 		close(fd);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { backends, startServer, Client, loginAs, rawHttp as raw }
+import { backends, startServer, Client, loginAs, rawHttp as raw, fazhiBin }
 	from './lib/harness.mjs';
 
 
@@ -108,6 +108,20 @@ describe(`http server (${backend})`, () => {
 		const off = await c.get('/lang/hans?next=//evil.example');
 		assert.equal(off.headers.get('location'), '/');
 		assert.equal((await c.get('/lang/xx')).status, 404);
+	});
+
+	// Each worker listens on a socket of its own (SO_REUSEPORT); a
+	// second server on the same port must still be refused, not let in
+	// to share the connections.
+	it('a second server on the same address is refused', async () => {
+		const listen = new URL(srv.url).host;
+		const r = spawnSync(fazhiBin(), ['serve', '--data-dir',
+			srv.dataDir, '--listen', listen, '--access-log', 'none'],
+			{ encoding: 'utf8', timeout: 20000 });
+		assert.equal(r.status, 1, r.stderr);
+		assert.match(r.stderr, /cannot listen on .*already in use/);
+		const h = await new Client(srv.url).get('/healthz');
+		assert.equal(h.status, 200);
 	});
 });
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,7 @@ struct flusher_arg {
 	struct visits *v;
 	const char *url;
 	atomic_int stop;
+	atomic_int ready;           /* connected: the views may begin */
 	int flushes;
 	int failures;
 };
@@ -238,14 +240,18 @@ static void *flusher(void *arg)
 
 	if (!db) {
 		a->failures++;
+		atomic_store(&a->ready, 1);
 		return NULL;
 	}
-	while (!atomic_load(&a->stop)) {
+	/* Connecting to PostgreSQL can take longer than all the views:
+	 * they start once it is done, and there is always one flush. */
+	atomic_store(&a->ready, 1);
+	do {
 		if (visits_flush(a->v, db) < 0)
 			a->failures++;
 		else
 			a->flushes++;
-	}
+	} while (!atomic_load(&a->stop));
 	db_close(db);
 	return NULL;
 }
@@ -260,6 +266,8 @@ static void test_concurrent_views_and_flushes(void **state)
 	int i;
 
 	assert_int_equal(pthread_create(&f, NULL, flusher, &fa), 0);
+	while (!atomic_load(&fa.ready))
+		sched_yield();
 	for (i = 0; i < THREADS; i++) {
 		ca[i] = (struct counter_arg){ v, fx, i + 1 };
 		assert_int_equal(pthread_create(&t[i], NULL, counter, &ca[i]),

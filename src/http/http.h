@@ -107,6 +107,7 @@ struct req {
 	struct user *user;      /* NULL when not logged in */
 	struct session sess;
 	bool hant;              /* render in Traditional characters */
+	bool hant_done;         /* `out` is already in them (req_hant_now) */
 	bool is_api;
 	struct buf out;
 	const char *ctype;      /* default text/html; charset=utf-8 */

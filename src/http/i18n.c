@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "http/http.h"
 #include "http/server.h"
 
 char *i18n_convert(void **handle, const char *s)
@@ -51,4 +52,16 @@ void i18n_to_hant(struct worker *w, struct buf *b)
 	buf_reset(b);
 	buf_puts(b, out);
 	free(out);
+}
+
+void req_hant_now(struct req *r)
+{
+	if (r->hant && !r->hant_done)
+		i18n_to_hant(r->w, &r->out);
+	req_hant_written(r);
+}
+
+void req_hant_written(struct req *r)
+{
+	r->hant_done = true;
 }

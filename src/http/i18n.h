@@ -13,6 +13,14 @@ struct worker;
 
 /* Convert the buffer in place; on failure the text stays Simplified. */
 void i18n_to_hant(struct worker *w, struct buf *b);
+struct req;
+/* Convert what the request has written so far now, when it asked for
+ * 繁體, instead of when it is sent; what follows is then sent as written
+ * (a handler that keeps converted pages, or writes converted ones). */
+void req_hant_now(struct req *r);
+/* The request's body is in 繁體 already, if it asked for them. */
+void req_hant_written(struct req *r);
+
 /* Convert a string with a converter owned by the caller's thread;
  * returns a malloc'd string or NULL.  For tools and tests. */
 char *i18n_convert(void **handle, const char *s);

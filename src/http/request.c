@@ -502,7 +502,8 @@ void req_finish(struct req *r, int status)
 		buf_release(&r->out);
 		render_error(r, status);
 	}
-	if (r->hant && !r->body_ref && str_starts(r->ctype, "text/html"))
+	if (r->hant && !r->hant_done && !r->body_ref &&
+	    str_starts(r->ctype, "text/html"))
 		i18n_to_hant(r->w, &r->out);
 	security_headers(r, h);
 	if (status != 304 && status != 204)

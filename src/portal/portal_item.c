@@ -507,7 +507,7 @@ static void serve(struct req *r, const struct page_entry *e, bool print)
 	buf_puts(&r->out, n);
 	buf_add(&r->out, e->body + e->cut, e->len - e->cut);
 	/* Kept as sent: already in 繁體 when it was asked for so. */
-	r->hant = false;
+	req_hant_written(r);
 }
 
 /* Keep the page just written, without its count. */
@@ -561,10 +561,8 @@ static int item_page(struct req *r, const char *key, bool print,
 	/* The print view is the same reader's second look, not a view. */
 	shown = visits_view_since(r, it.id, base, !print);
 	render(r, &it, print, shown);
-	if (r->hant) {
-		i18n_to_hant(r->w, &r->out);
-		r->hant = false;
-	}
+	/* Kept converted, so that a hit costs no conversion. */
+	req_hant_now(r);
 	if (k && steady && !it.degraded)
 		keep(r, k, &it, base, gen, born);
 	item_release(&it);

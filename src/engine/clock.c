@@ -450,20 +450,21 @@ static int apply_one(const struct clock_act *a, const struct wf_clock *c,
 {
 	const struct wf_action *act = a->action;
 	struct case_clock k;
-	bool exists;
+	bool exists, stops;
 	int rc = load_clock(a->db, a->case_id, c->id, &k);
 
 	if (rc < 0)
 		return db_failed(err, rc);
 	exists = rc == 0;
 	rc = 0;
-	if (c->late_field && engine_action_listed(c->stop, c->nstop, act) &&
-	    exists && !k.stopped)
+	stops = engine_action_listed(c->stop, c->nstop, act) && exists &&
+		!k.stopped;
+	if (stops && c->late_field) {
 		rc = check_late(a, c, &k, err);
-	if (rc)
-		return rc;
-	if (engine_action_listed(c->stop, c->nstop, act) && exists &&
-	    !k.stopped && !a->dry_run) {
+		if (rc)
+			return rc;
+	}
+	if (stops && !a->dry_run) {
 		rc = op_stop(a, &k, false);
 		if (rc < 0)
 			return db_failed(err, rc);

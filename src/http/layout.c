@@ -16,18 +16,25 @@ struct nav_item {
 	const char *href;
 	const char *label;
 	enum perm perm;
+	roleset roles;          /* also one of these roles; 0: any */
 };
 
+/* 政务公开 is the work of the disclosure officer, the confidentiality
+ * reviewer and the approvers. */
+#define PUBLICATION_ROLES ((1u << ROLE_OGI_OFFICER) | \
+			   (1u << ROLE_CONF_REVIEWER) | \
+			   (1u << ROLE_DEPT_HEAD) | (1u << ROLE_LEADER))
+
 static const struct nav_item nav[] = {
-	{ "/", "我的工作台", PERM_SELF },
-	{ "/petitions", "信访热线", PERM_STAFF },
-	{ "/publications", "政务公开", PERM_STAFF },
-	{ "/admin/users", "用户管理", PERM_USER_ADMIN },
-	{ "/admin/departments", "部门管理", PERM_USER_ADMIN },
-	{ "/admin/policy", "安全策略", PERM_POLICY },
-	{ "/stats/cases", "统计分析", PERM_STAFF },
-	{ "/calendar/due", "期限计算", PERM_STAFF },
-	{ "/audit", "审计日志", PERM_AUDIT_READ },
+	{ "/", "我的工作台", PERM_SELF, 0 },
+	{ "/petitions", "信访热线", PERM_STAFF, 0 },
+	{ "/publications", "政务公开", PERM_STAFF, PUBLICATION_ROLES },
+	{ "/admin/users", "用户管理", PERM_USER_ADMIN, 0 },
+	{ "/admin/departments", "部门管理", PERM_USER_ADMIN, 0 },
+	{ "/admin/policy", "安全策略", PERM_POLICY, 0 },
+	{ "/stats/cases", "统计分析", PERM_STAFF, 0 },
+	{ "/calendar/due", "期限计算", PERM_STAFF, 0 },
+	{ "/audit", "审计日志", PERM_AUDIT_READ, 0 },
 };
 
 void page_asset_url(struct req *r, const char *path)
@@ -56,17 +63,6 @@ static void lang_switch(struct req *r)
 	html(b, "</div>");
 }
 
-/* Entries for some staff roles only: 政务公开 is the work of the
- * disclosure officer, the confidentiality reviewer and the approvers. */
-static bool nav_for_roles(roleset rs, const char *href)
-{
-	const roleset pub = (1u << ROLE_OGI_OFFICER) |
-			    (1u << ROLE_CONF_REVIEWER) |
-			    (1u << ROLE_DEPT_HEAD) | (1u << ROLE_LEADER);
-
-	return strcmp(href, "/publications") != 0 || (rs & pub) != 0;
-}
-
 static void nav_bar(struct req *r)
 {
 	struct buf *b = &r->out;
@@ -81,7 +77,7 @@ static void nav_bar(struct req *r)
 			     str_starts(r->path, nav[i].href));
 
 		if (!roles_allow(r->user->roles, nav[i].perm) ||
-		    !nav_for_roles(r->user->roles, nav[i].href))
+		    (nav[i].roles && !(r->user->roles & nav[i].roles)))
 			continue;
 		html(b, "<li><a href=\"%s\"%r>%s</a></li>", nav[i].href,
 		     here ? " aria-current=\"page\"" : "", nav[i].label);

@@ -942,6 +942,18 @@ static int dup_group(struct db *db, int64_t id)
 	return rc < 0 ? rc : n > 0;
 }
 
+/* The open cases of one group (`procs`, an SQL list) that share the
+ * person's phone or identity number, or that may share the title. */
+#define BY_PERSON_SQL(procs) \
+	"SELECT " DUP_COLS ", p.phone_index FROM cases c JOIN petitioner p " \
+	"ON p.case_id = c.id WHERE +c.is_final = 0 AND c.id <> ? AND " \
+	"(p.phone_index = ? OR p.id_index = ?) AND c.proc IN " procs \
+	" ORDER BY c.id DESC LIMIT " DUP_WINDOW
+#define BY_TITLE_SQL(procs) \
+	"SELECT " DUP_COLS " FROM cases c WHERE c.is_final = 0 AND " \
+	"c.id <> ? AND c.proc IN " procs " ORDER BY c.is_final, c.id " \
+	"DESC LIMIT " DUP_WINDOW
+
 static int dups_by_person(struct db *db, int64_t except, bool disclosure,
 			  const char *phone, const char *id,
 			  struct dup_cands *l)
@@ -953,17 +965,8 @@ static int dups_by_person(struct db *db, int64_t except, bool disclosure,
 		return 0;
 	/* From the person's rows (few) to their cases; the unary + keeps
 	 * the planner off the open-cases index, which would walk them all. */
-	rows = db_query(db, disclosure ?
-			"SELECT " DUP_COLS ", p.phone_index FROM cases c "
-			"JOIN petitioner p ON p.case_id = c.id WHERE "
-			"+c.is_final = 0 AND c.id <> ? AND (p.phone_index = ? "
-			"OR p.id_index = ?) AND c.proc IN " DUP_DISCLOSURE
-			" ORDER BY c.id DESC LIMIT " DUP_WINDOW :
-			"SELECT " DUP_COLS ", p.phone_index FROM cases c "
-			"JOIN petitioner p ON p.case_id = c.id WHERE "
-			"+c.is_final = 0 AND c.id <> ? AND (p.phone_index = ? "
-			"OR p.id_index = ?) AND c.proc IN " DUP_PETITIONS
-			" ORDER BY c.id DESC LIMIT " DUP_WINDOW, "iss", except,
+	rows = db_query(db, disclosure ? BY_PERSON_SQL(DUP_DISCLOSURE) :
+			BY_PERSON_SQL(DUP_PETITIONS), "iss", except,
 			or_null(phone), or_null(id));
 	if (!rows)
 		return db_errcode(db);
@@ -988,15 +991,8 @@ static int dups_by_title(struct db *db, int64_t except, bool disclosure,
 		return 0;
 	/* The newest open cases of the desk (index cases_open): a repeat
 	 * of a matter comes while the first is still being handled. */
-	rows = db_query(db, disclosure ?
-			"SELECT " DUP_COLS " FROM cases c WHERE "
-			"c.is_final = 0 AND c.id <> ? AND c.proc IN "
-			DUP_DISCLOSURE " ORDER BY c.is_final, c.id "
-			"DESC LIMIT " DUP_WINDOW :
-			"SELECT " DUP_COLS " FROM cases c WHERE "
-			"c.is_final = 0 AND c.id <> ? AND c.proc IN "
-			DUP_PETITIONS " ORDER BY c.is_final, c.id "
-			"DESC LIMIT " DUP_WINDOW, "i", except);
+	rows = db_query(db, disclosure ? BY_TITLE_SQL(DUP_DISCLOSURE) :
+			BY_TITLE_SQL(DUP_PETITIONS), "i", except);
 	if (!rows)
 		return db_errcode(db);
 	title_key(title, &want);

@@ -23,6 +23,7 @@
 #include "http/layout.h"
 #include "http/server.h"
 #include "permit/permit.h"
+#include "portal/portal_feeds.h"
 #include "pii/pii.h"
 #include "store/store.h"
 
@@ -215,28 +216,6 @@ int page_gk_permit_file(struct req *r)
 
 /* ---- the feed ---- */
 
-/* RFC 822 date of unix time `t`, in China Standard Time. */
-static void rfc822(int64_t t, char out[40])
-{
-	static const char *const days[] = {
-		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
-	};
-	static const char *const months[] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
-		"Sep", "Oct", "Nov", "Dec",
-	};
-	int64_t local = t + 8 * 3600, secs = ((local % 86400) + 86400) % 86400;
-	cal_day d = cal_day_of(t);
-	char ymd[11];
-	int m;
-
-	cal_format(d, ymd);
-	m = (ymd[5] - '0') * 10 + (ymd[6] - '0');
-	snprintf(out, 40, "%s, %.2s %s %.4s %02d:%02d:%02d +0800",
-		 days[cal_weekday(d)], ymd + 8, months[(m + 11) % 12], ymd,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-}
-
 /* Whether a Host header may go into a link: a name or address and a
  * port, nothing else. */
 static bool host_ok(const char *h)
@@ -259,10 +238,10 @@ static void base_url(struct req *r, char out[300])
 static void feed_item(struct buf *b, const char *base, const struct permit *p)
 {
 	struct buf holder = BUF_INIT;
-	char when[40];
+	char when[PORTAL_RFC822_LEN];
 
 	holder_html(&holder, p);
-	rfc822(p->published_at, when);
+	portal_rfc822(p->published_at, true, when);
 	/* `holder` is markup built by html(): escaped, valid in XML */
 	html(b, "<item><title>%s：%r</title><link>%s/gk/permits/%I</link>"
 	     "<guid isPermaLink=\"true\">%s/gk/permits/%I</guid>"
@@ -280,14 +259,14 @@ int page_gk_permits_feed(struct req *r)
 				   .page = 1, .size = FEED_ITEMS };
 	struct permit_list l;
 	struct buf *b = &r->out;
-	char base[300], now[40];
+	char base[300], now[PORTAL_RFC822_LEN];
 	size_t i;
 	int rc = permit_list_load(r->db, &f, &l);
 
 	if (rc < 0)
 		return req_db_fail(r, rc);
 	base_url(r, base);
-	rfc822(clock_now(), now);
+	portal_rfc822(clock_now(), true, now);
 	html(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version="
 	     "\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel>"
 	     "<title>新昌高新园区行政许可公示</title><link>%s/gk/permits</link>"

@@ -40,8 +40,7 @@ static const char feed_all_sql[] = FEED_COLS
 
 /* ---- dates ---- */
 
-/* RFC 822 (RSS): "Wed, 22 Feb 2023 08:35:00 GMT". */
-static void rfc822(int64_t t, char out[32])
+void portal_rfc822(int64_t t, bool cst, char out[PORTAL_RFC822_LEN])
 {
 	static const char *const days[] = {
 		"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed",
@@ -50,18 +49,19 @@ static void rfc822(int64_t t, char out[32])
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
 		"Sep", "Oct", "Nov", "Dec",
 	};
+	int64_t local = cst ? t + 8 * 3600 : t;
+	int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
 	char iso[21];
-	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	int mon;
 
-	clock_iso_utc(t, iso);         /* 2023-02-22T08:35:00Z */
+	clock_iso_utc(local, iso);     /* 2023-02-22T08:35:00Z */
 	mon = (iso[5] - '0') * 10 + (iso[6] - '0');
 	if (mon < 1 || mon > 12)
 		mon = 1;
 	/* 1970-01-01 was a Thursday. */
-	snprintf(out, 32, "%s, %.2s %s %.4s %.8s GMT",
+	snprintf(out, PORTAL_RFC822_LEN, "%s, %.2s %s %.4s %.8s %s",
 		 days[((day % 7) + 7) % 7], iso + 8, months[mon - 1], iso,
-		 iso + 11);
+		 iso + 11, cst ? "+0800" : "GMT");
 }
 
 /* ---- RSS and Atom ---- */
@@ -77,7 +77,7 @@ struct feed {
 static void feed_head(struct req *r, struct feed *f, int64_t newest)
 {
 	struct buf *b = &r->out;
-	char when[32];
+	char when[PORTAL_RFC822_LEN];
 
 	html(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
 	if (f->atom) {
@@ -92,7 +92,7 @@ static void feed_head(struct req *r, struct feed *f, int64_t newest)
 		     buf_cstr(&f->link), PORTAL_ORG);
 		return;
 	}
-	rfc822(newest, when);
+	portal_rfc822(newest, false, when);
 	html(b, "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/"
 	     "Atom\"><channel><title>%s</title><link>%s</link>"
 	     "<description>%s发布的政府信息</description>"
@@ -109,7 +109,7 @@ static void feed_entry(struct req *r, struct feed *f, struct db_rows *rows)
 	struct buf url = BUF_INIT;
 	const char *cat = db_text(rows, 5);
 	int64_t pub = db_int(rows, 3), upd = db_int(rows, 4);
-	char a[32], u[32];
+	char a[PORTAL_RFC822_LEN], u[PORTAL_RFC822_LEN];
 
 	buf_puts(&url, buf_cstr(&f->origin));
 	portal_item_path(&url, db_text(rows, 0));
@@ -124,7 +124,7 @@ static void feed_entry(struct req *r, struct feed *f, struct db_rows *rows)
 			html(b, "<category term=\"%s\"/>", cat);
 		html(b, "</entry>\n");
 	} else {
-		rfc822(pub, a);
+		portal_rfc822(pub, false, a);
 		html(b, "<item><title>%s</title><link>%s</link><guid "
 		     "isPermaLink=\"true\">%s</guid><pubDate>%s</pubDate>"
 		     "<description>%s</description>", db_text(rows, 1),

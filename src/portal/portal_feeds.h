@@ -8,6 +8,11 @@
 struct req;
 
 #define PORTAL_FEED_ITEMS 50      /* newest items in a feed */
+#define PORTAL_RFC822_LEN 32      /* a date of portal_rfc822() and NUL */
+
+/* Unix time `t` as an RFC 822 date for RSS: "Wed, 22 Feb 2023 08:35:00
+ * GMT", or in China Standard Time ("... 16:35:00 +0800") when `cst`. */
+void portal_rfc822(int64_t t, bool cst, char out[PORTAL_RFC822_LEN]);
 
 /*
  * Reply with the newest public items of category `cat_id` and its

@@ -87,6 +87,18 @@ static struct slot *find(const struct visits *v, int64_t id)
 	return NULL;
 }
 
+/* The slot of `id`, or NULL; takes the read lock.  A slot once made
+ * stays put until visits_free(), so it may be used after unlocking. */
+static struct slot *find_shared(struct visits *v, int64_t id)
+{
+	struct slot *s;
+
+	pthread_rwlock_rdlock(&v->lock);
+	s = find(v, id);
+	pthread_rwlock_unlock(&v->lock);
+	return s;
+}
+
 static void place(struct slot **tab, size_t cap, struct slot *s)
 {
 	size_t i = slot_hash(s->id, cap);
@@ -113,11 +125,8 @@ static void grow(struct visits *v)
 /* The slot of `id`, made on first sight. */
 static struct slot *slot_get(struct visits *v, int64_t id)
 {
-	struct slot *s;
+	struct slot *s = find_shared(v, id);
 
-	pthread_rwlock_rdlock(&v->lock);
-	s = find(v, id);
-	pthread_rwlock_unlock(&v->lock);
 	if (s)
 		return s;
 	pthread_rwlock_wrlock(&v->lock);
@@ -166,21 +175,22 @@ void visits_free(struct visits *v)
 	free(v);
 }
 
-int64_t visits_add(struct visits *v, int64_t id)
+/* Count a view of slot `s`: its pending views, this one included. */
+static int64_t slot_count(struct visits *v, struct slot *s)
 {
-	struct slot *s = slot_get(v, id);
-
 	atomic_fetch_add(&v->unsaved, 1);
 	return (int64_t)atomic_fetch_add(&s->pending, 1) + 1;
 }
 
+int64_t visits_add(struct visits *v, int64_t id)
+{
+	return slot_count(v, slot_get(v, id));
+}
+
 int64_t visits_pending(struct visits *v, int64_t id)
 {
-	struct slot *s;
+	struct slot *s = find_shared(v, id);
 
-	pthread_rwlock_rdlock(&v->lock);
-	s = find(v, id);
-	pthread_rwlock_unlock(&v->lock);
 	return s ? (int64_t)atomic_load(&s->pending) : 0;
 }
 
@@ -196,11 +206,8 @@ uint64_t visits_seq(struct visits *v)
 
 int64_t visits_stored(struct visits *v, int64_t id)
 {
-	struct slot *s;
+	struct slot *s = find_shared(v, id);
 
-	pthread_rwlock_rdlock(&v->lock);
-	s = find(v, id);
-	pthread_rwlock_unlock(&v->lock);
 	return s ? (int64_t)atomic_load(&s->stored) : 0;
 }
 
@@ -211,12 +218,9 @@ int64_t visits_since(struct visits *v, int64_t id, int64_t base, bool count)
 
 	if (count) {
 		s = slot_get(v, id);
-		atomic_fetch_add(&v->unsaved, 1);
-		pending = (int64_t)atomic_fetch_add(&s->pending, 1) + 1;
+		pending = slot_count(v, s);
 	} else {
-		pthread_rwlock_rdlock(&v->lock);
-		s = find(v, id);
-		pthread_rwlock_unlock(&v->lock);
+		s = find_shared(v, id);
 		if (!s)
 			return base;
 		pending = (int64_t)atomic_load(&s->pending);

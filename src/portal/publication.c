@@ -479,27 +479,36 @@ static int case_fields(struct db *db, int64_t case_id, json_t **out,
 	return rc ? FZ_ERR : 0;
 }
 
-/* Title, body and metadata of the draft from the case's fields. */
-static int sync_row(const struct pub_env *env, int64_t id, int64_t case_id,
-		    struct fz_err *err)
+/* The case's fields and the settings a row is written from; release
+ * both after a success. */
+static int row_inputs(struct db *db, int64_t case_id, json_t **f,
+		      struct pub_settings *s, struct fz_err *err)
 {
-	struct db *db = env->e->db;
-	struct pub_settings s;
-	json_t *f = NULL;
-	int64_t cat = 0;
-	int rc = case_fields(db, case_id, &f, err);
+	int rc = case_fields(db, case_id, f, err);
 
 	if (rc)
 		return rc;
-	rc = pub_settings_load(db, &s);
+	rc = pub_settings_load(db, s);
 	if (rc < 0) {
-		json_decref(f);
+		json_decref(*f);
+		*f = NULL;
 		return db_failed(err, rc);
 	}
-	rc = catalogue_id(db, fstr(f, "catalogue"), &cat, err);
+	return 0;
+}
+
+/* Title, body and metadata of the draft from fields `f`. */
+static int write_row(const struct pub_env *env, int64_t id, int64_t case_id,
+		     json_t *f, const struct pub_settings *s,
+		     struct fz_err *err)
+{
+	struct db *db = env->e->db;
+	int64_t cat = 0;
+	int rc = catalogue_id(db, fstr(f, "catalogue"), &cat, err);
+
 	if (rc == 0) {
 		const char *pubr = *fstr(f, "publisher") ?
-				   fstr(f, "publisher") : s.publisher;
+				   fstr(f, "publisher") : s->publisher;
 
 		rc = db_exec(db, "UPDATE publications SET title = ?, body = ?, "
 			     "doc_no = ?, publisher = ?, source = ?, "
@@ -513,9 +522,23 @@ static int sync_row(const struct pub_env *env, int64_t id, int64_t case_id,
 		rc = put_channels(db, id, fstr(f, "channels"), err);
 	if (rc == 0 && (rc = add_files(db, id, case_id)) < 0)
 		rc = db_failed(err, rc);
+	return rc ? FZ_ERR : 0;
+}
+
+/* Title, body and metadata of the draft from the case's fields. */
+static int sync_row(const struct pub_env *env, int64_t id, int64_t case_id,
+		    struct fz_err *err)
+{
+	struct pub_settings s;
+	json_t *f = NULL;
+	int rc = row_inputs(env->e->db, case_id, &f, &s, err);
+
+	if (rc)
+		return rc;
+	rc = write_row(env, id, case_id, f, &s, err);
 	pub_settings_release(&s);
 	json_decref(f);
-	return rc ? FZ_ERR : 0;
+	return rc;
 }
 
 /* drop_files: "12, 15" — each must be a file of the item. */
@@ -570,15 +593,10 @@ static int insert_row(const struct pub_env *env, int64_t case_id,
 	struct buf index = BUF_INIT;
 	json_t *f = NULL;
 	cal_day formed = 0;
-	int rc = case_fields(db, case_id, &f, err);
+	int rc = row_inputs(db, case_id, &f, &s, err);
 
 	if (rc)
 		return rc;
-	rc = pub_settings_load(db, &s);
-	if (rc < 0) {
-		json_decref(f);
-		return db_failed(err, rc);
-	}
 	if (cal_parse(fstr(f, "formed_on"), &formed))
 		formed = cal_day_of(env->e->now);
 	rc = pub_index_next(db, s.org_code, year_of(formed), &index);
@@ -592,11 +610,13 @@ static int insert_row(const struct pub_env *env, int64_t case_id,
 				   env->e->actor.id, env->e->now,
 				   env->e->now);
 	buf_release(&index);
+	if (rc)
+		rc = db_failed(err, rc < 0 ? rc : DB_ERR);
+	else    /* the fields and settings just read, not read again */
+		rc = write_row(env, *id, case_id, f, &s, err);
 	pub_settings_release(&s);
 	json_decref(f);
-	if (rc)
-		return db_failed(err, rc < 0 ? rc : DB_ERR);
-	return sync_row(env, *id, case_id, err);
+	return rc;
 }
 
 int pub_create(const struct pub_env *env, json_t *fields,

@@ -1,5 +1,6 @@
 # web.sh: what the benchmarks that put fazhi next to nginx share — their
-# settings, the tools they need, and fetching a page's bytes to serve.
+# settings, the tools they need, fetching a page's bytes to serve and
+# starting nginx on them.
 #
 # Source it after lib.sh.  Sets secs, threads, conns and nginx from
 # BENCH_SECONDS, BENCH_THREADS, BENCH_CONNECTIONS and NGINX.
@@ -31,4 +32,19 @@ fetch(url).then(async (r) => {
 	console.log(r.headers.get("content-type") ?? "");
 }, (e) => { console.error(`${url}: ${e.cause?.message ?? e.message}`);
 	process.exit(1); });' "$1" "$2"
+}
+
+# start_nginx: run nginx on $scratch/nginx/nginx.conf, which must listen
+# on $nport; wait for it and set nginx_pid and nurl.
+start_nginx() {
+	"$nginx" -p "$scratch/nginx" -e "$scratch/nginx/error.log" \
+		-c "$scratch/nginx/nginx.conf" 2>"$scratch/nginx/stderr.log" &
+	nginx_pid=$!
+	track_pid "$nginx_pid"
+	wait_port "$nport" "$nginx_pid" ||
+		die "nginx did not start:" \
+			"$(tail -n 20 "$scratch/nginx/error.log" \
+				"$scratch/nginx/stderr.log" 2>/dev/null)"
+	nurl=http://127.0.0.1:$nport
+	say "nginx serving on $nurl (pid $nginx_pid)"
 }

@@ -41,16 +41,7 @@ nport=$(free_port)
 sed -e "s|@PREFIX@|$scratch/nginx|g" -e "s|@PORT@|$nport|g" \
 	-e "s|@CSS_TYPE@|$css_type|g" -e "s|@LOGIN_TYPE@|$login_type|g" \
 	"$here/nginx.conf.in" >"$scratch/nginx/nginx.conf"
-"$nginx" -p "$scratch/nginx" -e "$scratch/nginx/error.log" \
-	-c "$scratch/nginx/nginx.conf" 2>"$scratch/nginx/stderr.log" &
-nginx_pid=$!
-track_pid "$nginx_pid"
-wait_port "$nport" "$nginx_pid" ||
-	die "nginx did not start:" \
-		"$(tail -n 20 "$scratch/nginx/error.log" \
-			"$scratch/nginx/stderr.log" 2>/dev/null)"
-nurl=http://127.0.0.1:$nport
-say "nginx serving on $nurl (pid $nginx_pid)"
+start_nginx
 
 # Same bytes and type from both, or the comparison means nothing.
 for p in /static/css/site.css /login; do

@@ -127,16 +127,7 @@ http {
 	}
 }
 EOF
-"$nginx" -p "$scratch/nginx" -e "$scratch/nginx/error.log" \
-	-c "$scratch/nginx/nginx.conf" 2>"$scratch/nginx/stderr.log" &
-nginx_pid=$!
-track_pid "$nginx_pid"
-wait_port "$nport" "$nginx_pid" ||
-	die "nginx did not start:" \
-		"$(tail -n 20 "$scratch/nginx/error.log" \
-			"$scratch/nginx/stderr.log" 2>/dev/null)"
-nurl=http://127.0.0.1:$nport
-say "nginx serving on $nurl (pid $nginx_pid)"
+start_nginx
 
 t=$(fetch "$nurl$item" "$scratch/check") || die "nginx cannot serve $item"
 cmp -s "$scratch/check" "$scratch/nginx/www/item.html" ||

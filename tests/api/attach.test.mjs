@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { backends, startServer, loginAs, Client } from './lib/harness.mjs';
 import { sql } from './lib/sql.mjs';
+import { form } from './lib/fixtures.mjs';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n' +
 	'trailer << /Root 1 0 R >>\n%%EOF\n');
@@ -35,15 +36,6 @@ function stored(srv) {
 	return fs.readdirSync(root, { recursive: true })
 		.map((f) => path.join(root, f))
 		.filter((f) => fs.statSync(f).isFile());
-}
-
-function form(fields, files = []) {
-	const fd = new FormData();
-	for (const [k, v] of Object.entries(fields))
-		fd.append(k, v);
-	for (const [field, name, bytes] of files)
-		fd.append(field, new Blob([bytes]), name);
-	return fd;
 }
 
 for (const backend of backends()) {

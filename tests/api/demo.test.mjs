@@ -4,10 +4,9 @@
 // adds nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { backends, startServer, loginAs, fazhiBin }
-	from './lib/harness.mjs';
+import { backends, startServer, loginAs } from './lib/harness.mjs';
 import { sql } from './lib/sql.mjs';
+import { uscc, workingDue } from './lib/fixtures.mjs';
 
 // Cases by channel: the petition procedure's channel, and every hotline
 // ticket as the mayor hotline (市长热线).
@@ -109,24 +108,8 @@ const OGI_REPLIES = ['disclose', 'already_public', 'partial',
 const cstDay = (iso) => new Date(Date.parse(iso) + 8 * 3600 * 1000)
 	.toISOString().slice(0, 10);
 
-// `n` working days after `start` by the server's official calendar.
-function workingDue(srv, start, n) {
-	const r = spawnSync(fazhiBin(), ['calendar', 'due', start, String(n),
-		'--working', '--data-dir', srv.dataDir], { encoding: 'utf8' });
-	assert.equal(r.status, 0, r.stderr);
-	return r.stdout.split('\n')[0].trim();
-}
-
 // GB 32100: the MOD 31-3 check character of a unified social credit code.
-function usccCheckChar(code) {
-	const a = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-	let s = 0, w = 1;
-	for (let i = 0; i < 17; i++) {
-		s += a.indexOf(code[i]) * w;
-		w = w * 3 % 31;
-	}
-	return a[(31 - s % 31) % 31];
-}
+const usccCheckChar = (code) => uscc(code.slice(0, 17))[17];
 
 // Every application of both years with its details, as the disclosure
 // officer reads them through the API.

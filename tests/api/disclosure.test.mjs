@@ -7,63 +7,17 @@
 // numbers); and the applicant reading and downloading the reply.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { backends, startServer, Client, loginAs, fazhiBin }
-	from './lib/harness.mjs';
+import { backends, startServer, Client, loginAs } from './lib/harness.mjs';
 import { sql } from './lib/sql.mjs';
+import { idNumber, uscc, form, day, workingDue as due }
+	from './lib/fixtures.mjs';
 
 const DAY = 86400;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n' +
 	'trailer << /Root 1 0 R >>\n%%EOF\n');
 
-// A resident ID number with its MOD 11-2 check character.
-function idNumber(first17) {
-	const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-	let sum = 0;
-	for (let i = 0; i < 17; i++)
-		sum += Number(first17[i]) * w[i];
-	return first17 + '10X98765432'[sum % 11];
-}
-
-// A unified social credit code with its GB 32100 check character.
-function uscc(first17) {
-	const a = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-	let sum = 0, w = 1;
-	for (let i = 0; i < 17; i++) {
-		sum += a.indexOf(first17[i]) * w;
-		w = w * 3 % 31;
-	}
-	return first17 + a[(31 - sum % 31) % 31];
-}
-
-// A day in China Standard Time, `days` from the server's today.
-function day(srv, days = 0) {
-	return new Date(Date.now() + (8 * 3600 + srv.clock() + days * DAY) *
-		1000).toISOString().slice(0, 10);
-}
-
-// The due date of `n` working days from `start`, by the official
-// calendar of the server's data directory (the CLI shares the engine's
-// counting).
-function due(srv, start, n) {
-	const r = spawnSync(fazhiBin(), ['calendar', 'due', start, String(n),
-		'--working', '--data-dir', srv.dataDir], { encoding: 'utf8' });
-	assert.equal(r.status, 0, r.stderr);
-	return r.stdout.split('\n')[0].trim();
-}
-
 function text(html) {
 	return html.replace(/<[^>]*>/g, ' ').replace(/&amp;/g, '&');
-}
-
-function form(fields, files = []) {
-	const fd = new FormData();
-	for (const [k, v] of Object.entries(fields))
-		for (const one of Array.isArray(v) ? v : [v])
-			fd.append(k, one);
-	for (const [field, name, bytes] of files)
-		fd.append(field, new Blob([bytes]), name);
-	return fd;
 }
 
 function count(srv, q) {

@@ -7,15 +7,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { backends, startServer, loginAs, fazhiBin } from './lib/harness.mjs';
+import { day } from './lib/fixtures.mjs';
 
 const COLS = ['自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构',
 	'其他', '总计'];
-
-// Today in China Standard Time on the server's clock.
-function day(srv) {
-	return new Date(Date.now() + (8 * 3600 + srv.clock()) * 1000)
-		.toISOString().slice(0, 10);
-}
 
 function text(html) {
 	return html.replace(/<[^>]*>/g, ' ').replace(/&amp;/g, '&');

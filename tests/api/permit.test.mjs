@@ -10,6 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { backends, startServer, loginAs, Client } from './lib/harness.mjs';
 import { sql } from './lib/sql.mjs';
+import { uscc, form } from './lib/fixtures.mjs';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n' +
 	'trailer << /Root 1 0 R >>\n%%EOF\n');
@@ -17,15 +18,6 @@ const HEADER = '许可事项,决定文书号,行政相对人名称,统一社会�
 	'许可决定日期,有效期自,有效期至,许可机关,许可依据,全文';
 const AUTHORITY = '新昌高新园区管理委员会';
 
-// GB 32100: the check character of 17 characters, computed here
-// independently of the server.
-const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-function uscc(first17) {
-	let s = 0;
-	for (let i = 0; i < 17; i++)
-		s += ALPHABET.indexOf(first17[i]) * (3 ** i % 31);
-	return first17 + ALPHABET[(31 - s % 31) % 31];
-}
 
 // A stored (uncompressed) zip archive of { name: text } entries.
 function zip(entries) {
@@ -98,15 +90,6 @@ function csv(rows) {
 	const q = (v) => /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 	return '\ufeff' + [HEADER, ...rows.map((r) => r.map(q).join(','))]
 		.join('\r\n') + '\r\n';
-}
-
-function form(fields, files = []) {
-	const fd = new FormData();
-	for (const [k, v] of Object.entries(fields))
-		fd.append(k, v);
-	for (const [field, name, bytes] of files)
-		fd.append(field, new Blob([bytes]), name);
-	return fd;
 }
 
 function count(srv, where) {

@@ -5,18 +5,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, startServer, Client, loginAs } from './lib/harness.mjs';
+import { idNumber } from './lib/fixtures.mjs';
 
 const FULL_ID = /\d{17}[\dXx]/;
 const FULL_MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
-
-// A resident ID number with its MOD 11-2 check character.
-function idNumber(first17) {
-	const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-	let sum = 0;
-	for (let i = 0; i < 17; i++)
-		sum += Number(first17[i]) * w[i];
-	return first17 + '10X98765432'[sum % 11];
-}
 
 // Today in China Standard Time, as the server counts days.
 function today(offsetSeconds = 0) {

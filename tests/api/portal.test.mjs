@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { backends, startServer, Client, loginAs, freePort, fazhiBin }
 	from './lib/harness.mjs';
-import { sql } from './lib/sql.mjs';
+import { sqlOut as query, sqlQuote as q } from './lib/sql.mjs';
 
 const ORG = '11330624PORTALTEST';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 ' +
@@ -24,13 +24,6 @@ const BODY = '　　为进一步规范园区行政执法行为，加强干部队
 	'　　坚持先审查、后公开，一事一审，筑牢依法行政防线，明确适用范围。\n' +
 	'\n欢迎社会各界提出意见建议。';
 
-const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-
-function query(srv, text) {
-	const r = sql(srv, text);
-	assert.equal(r.code, 0, `${text}\n${r.err}`);
-	return r.out;
-}
 
 let serial = 0;
 

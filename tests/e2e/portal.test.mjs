@@ -5,22 +5,15 @@
 // with axe-core on every portal page and the phone width checked.
 //
 // Until the publishing pipeline's demo exists, items are written with SQL.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/lib/harness.mjs';
-import { sql } from '../api/lib/sql.mjs';
-import { launch, axeCheck, formatViolations, screenshot }
-	from './lib/browser.mjs';
+import { sqlOut as query, sqlQuote as q } from '../api/lib/sql.mjs';
+import { screenshot } from './lib/browser.mjs';
+import { serverAndBrowser, a11yChecker, fitsPhone as fits,
+	submitAndWait as clickAndWait } from './lib/pages.mjs';
 
 const ORG = '11330624PORTALE2E0';
 const T0 = 1676968500;             // 2023-02-21 16:35 in Xinchang
-const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-
-function query(srv, text) {
-	const r = sql(srv, text);
-	assert.equal(r.code, 0, `${text}\n${r.err}`);
-	return r.out;
-}
 
 let serial = 0;
 
@@ -44,26 +37,10 @@ function publish(srv, { title, body, cat, docNo = '', withdrawn = 0,
 	return `/gk/i/${index}`;
 }
 
-async function checkA11y(page, name) {
-	const v = await axeCheck(page, { runOnly: ['wcag2a', 'wcag2aa',
-		'wcag21a', 'wcag21aa', 'best-practice'] });
-	await screenshot(page, `portal-${name}`);
-	assert.equal(v.length, 0, `${name}:\n${formatViolations(v)}`);
-}
+const checkA11y = a11yChecker('portal');
 
 // Nothing wider than a 375 px phone; a screenshot of the phone layout.
-async function fitsPhone(page, name) {
-	await page.setViewportSize({ width: 375, height: 800 });
-	const wide = await page.evaluate(() =>
-		document.documentElement.scrollWidth);
-	await screenshot(page, `portal-${name}-375`);
-	await page.setViewportSize({ width: 1280, height: 900 });
-	assert.ok(wide <= 375, `${name}: ${wide}px wide on a phone`);
-}
-
-async function clickAndWait(page, selector) {
-	await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+const fitsPhone = (page, name) => fits(page, name, `portal-${name}-375`);
 
 const visits = async (page) => Number(await page.textContent('.gk-visits'));
 const shown = (page, sel) => page.evaluate((s) => {
@@ -73,11 +50,11 @@ const shown = (page, sel) => page.evaluate((s) => {
 }, sel);
 
 describe('a citizen reads the portal, in a browser', () => {
+	const suite = serverAndBrowser();
 	let srv, browser, item, gone;
 
-	before(async () => {
-		srv = await startServer({});
-		browser = await launch();
+	before(() => {
+		({ srv, browser } = suite);
 		item = publish(srv, { cat: '09', docNo: '新高〔2022〕7号',
 			title: '关于征求《新昌高新园区行政执法规范》意见的通知',
 			body: '　　为进一步规范园区行政执法行为，加强干部队伍建设，' +
@@ -91,10 +68,6 @@ describe('a citizen reads the portal, in a browser', () => {
 		gone = publish(srv, { cat: '08', title: '已撤回的通知',
 			body: '原文。', withdrawn: T0 + 86400,
 			reason: '通知内容有误，更正后重新发布' });
-	});
-	after(async () => {
-		await browser?.close();
-		await srv?.stop();
 	});
 
 	it('home, section, item: axe-core and a phone on every page',

@@ -1,6 +1,7 @@
 // sql.mjs: raw SQL against a test server's database, the way an operator
 // (or an attacker with file access) would reach it: the sqlite3 and psql
 // command-line clients.  Used to check what is stored and to tamper.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 export function sql(srv, query) {
@@ -18,6 +19,17 @@ export function sql(srv, query) {
 	return { code: r.status, out: (r.stdout ?? '').trim(),
 		err: (r.stderr ?? '').trim() };
 }
+
+// sql() that must succeed: its output, or a failed assertion naming the
+// statement and the client's complaint.
+export function sqlOut(srv, query) {
+	const r = sql(srv, query);
+	assert.equal(r.code, 0, `${query}\n${r.err}`);
+	return r.out;
+}
+
+// `s` as an SQL string literal (both backends double the quote).
+export const sqlQuote = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
 // The statements that remove the append-only guard of the audit tables.
 export function dropAuditGuards(srv) {

@@ -63,38 +63,6 @@ static const struct year_plan plans[] = {
 #define REG_LAST 990        /* 16:30: registered before then */
 #define MINUTE_MAX 1430     /* 23:50 */
 
-/* ---- a deterministic generator (splitmix64) ----
- *
- * Not the CSPRNG, on purpose: the demo records must come out the same
- * on every run.  Nothing secret is drawn from it (the accounts added
- * here get their passwords from password_generate()). */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* 0 .. n-1 */
-static int rnd(struct rng *r, int n)
-{
-	return n > 0 ? (int)(rng_next(r) % (uint64_t)n) : 0;
-}
-
-static bool chance(struct rng *r, int percent)
-{
-	return rnd(r, 100) < percent;
-}
-
-#define PICK(r, a) ((a)[rnd((r), (int)ARRAY_SIZE(a))])
-
 /* ---- the people who act ---- */
 
 /* The departments that handle cases, with their clerk and head.  The
@@ -389,18 +357,18 @@ struct vars {
 	int n, m, a, d, q;
 };
 
-static void vars_init(struct vars *v, struct rng *r, const char *who)
+static void vars_init(struct vars *v, struct demo_rng *r, const char *who)
 {
-	v->k = rnd(r, 2);
+	v->k = demo_rnd(r, 2);
 	v->who = who;
-	v->village = PICK(r, villages);
-	v->road = PICK(r, roads);
-	v->industry = PICK(r, industries);
-	v->n = 2 + rnd(r, 11);
-	v->m = 2 + rnd(r, 5);
-	v->a = 3 + rnd(r, 38);
-	v->d = 2 + rnd(r, 6);
-	v->q = 30 + 10 * rnd(r, 18);
+	v->village = DEMO_PICK(r, villages);
+	v->road = DEMO_PICK(r, roads);
+	v->industry = DEMO_PICK(r, industries);
+	v->n = 2 + demo_rnd(r, 11);
+	v->m = 2 + demo_rnd(r, 5);
+	v->a = 3 + demo_rnd(r, 38);
+	v->d = 2 + demo_rnd(r, 6);
+	v->q = 30 + 10 * demo_rnd(r, 18);
 }
 
 /* `tpl` with its placeholders filled in, appended to `out`. */
@@ -443,40 +411,42 @@ static char *text_of(const char *tpl, const struct vars *v)
 
 /* A fictitious resident of 新昌县: born 1955..2001, the sequence digit
  * of the identity number odd for men and even for women. */
-static void person(struct rng *r, struct party *p, bool full)
+static void person(struct demo_rng *r, struct party *p, bool full)
 {
 	cal_day lo = 0, birth;
 	char day[11], id[PII_ID_LEN + 1], phone[12];
-	int seq, male = rnd(r, 2);
+	int seq, male = demo_rnd(r, 2);
 
 	cal_parse("1955-01-01", &lo);
-	birth = lo + rnd(r, 47 * 365);
+	birth = lo + demo_rnd(r, 47 * 365);
 	cal_format(birth, day);
-	seq = 2 * rnd(r, 499) + (male ? 1 : 2);
+	seq = 2 * demo_rnd(r, 499) + (male ? 1 : 2);
 	snprintf(id, sizeof(id), "330624%.4s%.2s%.2s%03d", day, day + 5,
 		 day + 8, seq);
 	id[17] = pii_idcard_check_char(id);
 	id[18] = '\0';
-	snprintf(phone, sizeof(phone), "%s%08d", PICK(r, mobile_prefixes),
-		 rnd(r, 100000000));
+	snprintf(phone, sizeof(phone), "%s%08d", DEMO_PICK(r, mobile_prefixes),
+		 demo_rnd(r, 100000000));
 	if (full)
-		p->name = xasprintf("%s%s%s", PICK(r, surnames),
-				    PICK(r, given1), PICK(r, given2));
+		p->name = xasprintf("%s%s%s", DEMO_PICK(r, surnames),
+				    DEMO_PICK(r, given1), DEMO_PICK(r, given2));
 	else
-		p->name = xasprintf("%s%s", PICK(r, surnames),
+		p->name = xasprintf("%s%s", DEMO_PICK(r, surnames),
 				    male ? "先生" : "女士");
 	p->id_number = xstrdup(full ? id : "");
 	p->phone = xstrdup(phone);
-	if (full || chance(r, 40))
-		p->address = xasprintf("新昌县%s%s村%d号", PICK(r, towns),
-				       PICK(r, villages), 1 + rnd(r, 180));
+	if (full || demo_chance(r, 40))
+		p->address = xasprintf("新昌县%s%s村%d号",
+				       DEMO_PICK(r, towns),
+				       DEMO_PICK(r, villages),
+				       1 + demo_rnd(r, 180));
 	else
 		p->address = xstrdup("");
 }
 
 /* Check, seal and write a petitioner of case `case_id`, in the open
  * transaction. */
-static int add_party(struct demo *d, struct rng *r, bool full,
+static int add_party(struct demo *d, struct demo_rng *r, bool full,
 		     int64_t case_id, int64_t at)
 {
 	struct party p = { 0 };
@@ -539,17 +509,17 @@ static int working_between(const struct calendar *cal, cal_day a, cal_day b)
 
 /* Move on `n` working days (to office hours), or for 0 a little later
  * the same day. */
-static void step(const struct calendar *cal, struct rng *r, struct when *w,
+static void step(const struct calendar *cal, struct demo_rng *r, struct when *w,
 		 int n)
 {
 	if (n <= 0) {
-		w->minute += 5 + rnd(r, 30);
+		w->minute += 5 + demo_rnd(r, 30);
 		if (w->minute > MINUTE_MAX)
 			w->minute = MINUTE_MAX;
 		return;
 	}
 	w->day = demo_working_after(cal, w->day, n);
-	w->minute = DAY_START + rnd(r, 8 * 60);
+	w->minute = DAY_START + demo_rnd(r, 8 * 60);
 }
 
 static cal_day due_day(const struct calendar *cal, cal_day start, int n,
@@ -626,21 +596,22 @@ static const char *petition_who(const char *channel)
 }
 
 /* The reference of the document a case came with, or NULL. */
-static char *source_ref(const struct spec *sp, int year, struct rng *r)
+static char *source_ref(const struct spec *sp, int year, struct demo_rng *r)
 {
 	if (strcmp(sp->channel, "leader_instruction") == 0)
-		return xasprintf("县领导批示件〔%d〕%d号", year, 1 + rnd(r, 60));
+		return xasprintf("县领导批示件〔%d〕%d号", year,
+				 1 + demo_rnd(r, 60));
 	if (strcmp(sp->channel, "safe_construction") == 0)
-		return xasprintf("PAJS%d%06d", year, rnd(r, 1000000));
+		return xasprintf("PAJS%d%06d", year, demo_rnd(r, 1000000));
 	if (strcmp(sp->channel, "online") == 0)
-		return xasprintf("WX%d%07d", year, rnd(r, 10000000));
-	if (strcmp(sp->channel, "letter") == 0 && chance(r, 30))
-		return xasprintf("XF%d%07d", year, rnd(r, 10000000));
+		return xasprintf("WX%d%07d", year, demo_rnd(r, 10000000));
+	if (strcmp(sp->channel, "letter") == 0 && demo_chance(r, 30))
+		return xasprintf("XF%d%07d", year, demo_rnd(r, 10000000));
 	return NULL;
 }
 
 static int petition_register(struct demo *d, const struct spec *sp,
-			     struct rng *r, const struct vars *v,
+			     struct demo_rng *r, const struct vars *v,
 			     const struct when *w, int64_t *id)
 {
 	const struct topic *t = &topics[sp->topic];
@@ -672,7 +643,7 @@ static const char review_note[] =
 
 /* 提请法律审核, 出具法律意见, and the draft revised after it. */
 static int petition_legal(struct demo *d, const struct spec *sp,
-			  struct rng *r, struct when *w, int64_t id,
+			  struct demo_rng *r, struct when *w, int64_t id,
 			  const char *reply)
 {
 	const struct topic *t = &topics[sp->topic];
@@ -682,15 +653,15 @@ static int petition_legal(struct demo *d, const struct spec *sp,
 	char *revised = xasprintf("%s%s", reply, review_note);
 	int rc;
 
-	step(d->cal, r, w, rnd(r, 2));
+	step(d->cal, r, w, demo_rnd(r, 2));
 	rc = act(d, clerk, w, id, "request_legal_review",
 		 json_pack("{s:s}", "review_question", q));
-	step(d->cal, r, w, 2 + rnd(r, 3));
+	step(d->cal, r, w, 2 + demo_rnd(r, 3));
 	if (!rc)
 		rc = act(d, &d->lawyer, w, id, "legal_opinion",
 			 json_pack("{s:s}", "legal_opinion",
 				   legal_opinion_text));
-	step(d->cal, r, w, rnd(r, 2));
+	step(d->cal, r, w, demo_rnd(r, 2));
 	if (!rc)
 		rc = act(d, clerk, w, id, "draft_reply",
 			 json_pack("{s:s,s:s}", "reply_text", revised,
@@ -703,14 +674,14 @@ static int petition_legal(struct demo *d, const struct spec *sp,
 /* 受理 and 交办 to the topic's department, with the extension when the
  * case has one.  *due gets the last day of the handling limit. */
 static int petition_accept(struct demo *d, const struct spec *sp,
-			   struct rng *r, struct when *w, int64_t id,
+			   struct demo_rng *r, struct when *w, int64_t id,
 			   cal_day *due)
 {
 	const struct topic *t = &topics[sp->topic];
 	json_int_t dept = d->dept[t->unit];
 	int rc;
 
-	step(d->cal, r, w, 1 + rnd(r, 3));
+	step(d->cal, r, w, 1 + demo_rnd(r, 3));
 	rc = act(d, &d->officer, w, id, "accept",
 		 json_pack("{s:s,s:I}", "category", t->category,
 			   "handling_dept", dept));
@@ -727,7 +698,7 @@ static int petition_accept(struct demo *d, const struct spec *sp,
 				   "人。"));
 	if (rc || !sp->extend)
 		return rc;
-	step(d->cal, r, w, 15 + rnd(r, 10));
+	step(d->cal, r, w, 15 + demo_rnd(r, 10));
 	return act(d, &d->leader, w, id, "extend",
 		   json_pack("{s:s}", "extension_reason", "该事项涉及历史遗留"
 			     "问题和多个部门，需进一步调查核实，经批准延长办理"
@@ -736,7 +707,7 @@ static int petition_accept(struct demo *d, const struct spec *sp,
 
 /* A petition from registration to 办结, inside its limits. */
 static int run_petition(struct demo *d, const struct spec *sp,
-			struct rng *r, int64_t *id)
+			struct demo_rng *r, int64_t *id)
 {
 	const struct topic *t = &topics[sp->topic];
 	struct when w = { sp->day, sp->minute };
@@ -753,7 +724,7 @@ static int run_petition(struct demo *d, const struct spec *sp,
 		return rc;
 	/* the draft leaves room for the legal review (up to 6 working
 	 * days) and the sign-off (up to 2) before the limit */
-	delay = sp->extend ? 8 + rnd(r, 12) : 5 + rnd(r, 22);
+	delay = sp->extend ? 8 + demo_rnd(r, 12) : 5 + demo_rnd(r, 22);
 	while (delay > 1 && demo_working_after(d->cal, w.day, delay + 8) > due)
 		delay--;
 	step(d->cal, r, &w, delay);
@@ -764,19 +735,19 @@ static int run_petition(struct demo *d, const struct spec *sp,
 	if (!rc && sp->legal)
 		rc = petition_legal(d, sp, r, &w, *id, reply);
 	free(reply);
-	step(d->cal, r, &w, 1 + rnd(r, 2));
+	step(d->cal, r, &w, 1 + demo_rnd(r, 2));
 	if (!rc)
 		rc = act(d, &d->head[t->unit], &w, *id, "approve_reply",
 			 json_pack("{s:s}", "approval_note",
 				   "同意，按拟办意见答复。"));
-	step(d->cal, r, &w, rnd(r, 2));
+	step(d->cal, r, &w, demo_rnd(r, 2));
 	if (!rc)
 		rc = act(d, &d->officer, &w, *id, "close",
 			 json_pack("{s:s}", "close_note",
 				   "已书面答复信访人，事项办结。"));
 	/* Nobody asked for a review within the 30 days: the office files
 	 * the case, which makes it final (and starts its retention). */
-	w.day = demo_working_after(d->cal, w.day + 30, 2 + rnd(r, 3));
+	w.day = demo_working_after(d->cal, w.day + 30, 2 + demo_rnd(r, 3));
 	if (!rc)
 		rc = act(d, &d->officer, &w, *id, "archive",
 			 json_pack("{s:s}", "close_note",
@@ -807,10 +778,10 @@ static int hotline_register(struct demo *d, const struct spec *sp,
 
 /* 派单, and for a misdirected ticket 退回 and the new 派单. */
 static int hotline_dispatch(struct demo *d, const struct spec *sp,
-			    struct rng *r, struct when *w, int64_t id)
+			    struct demo_rng *r, struct when *w, int64_t id)
 {
 	int u = topics[sp->topic].unit;
-	int first = sp->ret ? (u + 1 + rnd(r, NUNITS - 1)) % NUNITS : u;
+	int first = sp->ret ? (u + 1 + demo_rnd(r, NUNITS - 1)) % NUNITS : u;
 	json_t *f = json_pack("{s:I,s:s}", "dept", (json_int_t)d->dept[first],
 			      "dispatch_note", "请按时限办理并答复来电人。");
 	char *why;
@@ -818,7 +789,7 @@ static int hotline_dispatch(struct demo *d, const struct spec *sp,
 
 	if (sp->co)
 		json_object_set_new(f, "co_depts", json_pack("[I]",
-			(json_int_t)d->dept[(u + 1 + rnd(r, NUNITS - 1)) %
+			(json_int_t)d->dept[(u + 1 + demo_rnd(r, NUNITS - 1)) %
 					     NUNITS]));
 	step(d->cal, r, w, 0);
 	rc = act(d, &d->officer, w, id, "dispatch", f);
@@ -826,7 +797,7 @@ static int hotline_dispatch(struct demo *d, const struct spec *sp,
 		return rc;
 	why = xasprintf("该诉求不属于本单位职责范围，请改派%s办理。",
 			units[u].name);
-	step(d->cal, r, w, rnd(r, 2));
+	step(d->cal, r, w, demo_rnd(r, 2));
 	rc = act(d, &d->clerk[first], w, id, "return",
 		 json_pack("{s:s}", "return_reason", why));
 	free(why);
@@ -842,17 +813,17 @@ static int hotline_dispatch(struct demo *d, const struct spec *sp,
 /* 签收, the extension if any, and 答复 before the (extended) limit that
  * began on `reg`. */
 static int hotline_handle(struct demo *d, const struct spec *sp,
-			  struct rng *r, struct when *w, int64_t id,
+			  struct demo_rng *r, struct when *w, int64_t id,
 			  cal_day reg, const struct vars *v)
 {
 	const struct topic *t = &topics[sp->topic];
 	const struct wf_clock *c = workflow_find("hotline", 0)->primary;
-	int len = wf_clock_length(c, t->type), ext = 5 + rnd(r, 6), lo = 0;
+	int len = wf_clock_length(c, t->type), ext = 5 + demo_rnd(r, 6), lo = 0;
 	cal_day due = due_day(d->cal, reg, len, CAL_WORKING_DAYS);
 	char *text;
 	int rc;
 
-	step(d->cal, r, w, w->day < due ? rnd(r, 2) : 0);
+	step(d->cal, r, w, w->day < due ? demo_rnd(r, 2) : 0);
 	rc = act(d, &d->clerk[t->unit], w, id, "accept",
 		 json_pack("{s:s,s:I}", "accept_note", "已签收，安排专人办理。",
 			   "assignee",
@@ -870,20 +841,20 @@ static int hotline_handle(struct demo *d, const struct spec *sp,
 	}
 	if (rc)
 		return rc;
-	step(d->cal, r, w, lo + rnd(r, working_between(d->cal, w->day, due) -
-				    lo + 1));
+	step(d->cal, r, w,
+	     lo + demo_rnd(r, working_between(d->cal, w->day, due) - lo + 1));
 	text = text_of(t->reply[v->k], v);
-	rc = act(d, chance(r, 80) ? &d->clerk[t->unit] : &d->head[t->unit],
+	rc = act(d, demo_chance(r, 80) ? &d->clerk[t->unit] : &d->head[t->unit],
 		 w, id, "reply", json_pack("{s:s}", "reply_text", text));
 	free(text);
 	return rc;
 }
 
 /* 回访 with the caller's rating, then 办结. */
-static int hotline_callback(struct demo *d, struct rng *r, struct when *w,
+static int hotline_callback(struct demo *d, struct demo_rng *r, struct when *w,
 			    int64_t id)
 {
-	int roll = rnd(r, 100);
+	int roll = demo_rnd(r, 100);
 	const char *sat = roll < 82 ? "satisfied" : roll < 97 ?
 			  "basically_satisfied" : "unsatisfied";
 	const char *note = roll < 82 ? "来电人对办理结果表示满意。" :
@@ -892,7 +863,7 @@ static int hotline_callback(struct demo *d, struct rng *r, struct when *w,
 			   "并告知可通过其他法定途径反映。";
 	int rc;
 
-	step(d->cal, r, w, 1 + rnd(r, 2));
+	step(d->cal, r, w, 1 + demo_rnd(r, 2));
 	rc = act(d, &d->officer, w, id, "callback",
 		 json_pack("{s:s,s:s}", "satisfaction", sat, "callback_note",
 			   note));
@@ -905,7 +876,7 @@ static int hotline_callback(struct demo *d, struct rng *r, struct when *w,
 }
 
 static int run_hotline(struct demo *d, const struct spec *sp,
-		       struct rng *r, int64_t *id)
+		       struct demo_rng *r, int64_t *id)
 {
 	struct when w = { sp->day, sp->minute };
 	struct vars v;
@@ -931,18 +902,18 @@ struct specs {
 	size_t ndays;
 };
 
-static int pick_topic(struct rng *r, const char *channel, bool hotline)
+static int pick_topic(struct demo_rng *r, const char *channel, bool hotline)
 {
 	int total = 0, roll;
 	size_t i;
 
 	if (strcmp(channel, "safe_construction") == 0)
-		return PICK(r, safe_topics);
+		return DEMO_PICK(r, safe_topics);
 	if (strcmp(channel, "leader_instruction") == 0)
-		return PICK(r, leader_topics);
+		return DEMO_PICK(r, leader_topics);
 	for (i = 0; i < ARRAY_SIZE(topics); i++)
 		total += hotline ? topics[i].wh : topics[i].wp;
-	roll = rnd(r, total);
+	roll = demo_rnd(r, total);
 	for (i = 0; i < ARRAY_SIZE(topics); i++) {
 		roll -= hotline ? topics[i].wh : topics[i].wp;
 		if (roll < 0)
@@ -951,14 +922,14 @@ static int pick_topic(struct rng *r, const char *channel, bool hotline)
 	return (int)i;
 }
 
-static const char *hotline_channel(struct rng *r)
+static const char *hotline_channel(struct demo_rng *r)
 {
 	static const char *const others[] = { "web", "app", "wechat" };
 
-	return chance(r, 82) ? "phone" : PICK(r, others);
+	return demo_chance(r, 82) ? "phone" : DEMO_PICK(r, others);
 }
 
-static void add_specs(struct specs *s, struct rng *r, const char *channel,
+static void add_specs(struct specs *s, struct demo_rng *r, const char *channel,
 		      int count, bool hotline)
 {
 	int i;
@@ -967,22 +938,22 @@ static void add_specs(struct specs *s, struct rng *r, const char *channel,
 		struct spec *sp = &s->v[s->n++];
 
 		memset(sp, 0, sizeof(*sp));
-		sp->day = s->days[rnd(r, (int)s->ndays)];
-		sp->minute = DAY_START + rnd(r, REG_LAST - DAY_START);
+		sp->day = s->days[demo_rnd(r, (int)s->ndays)];
+		sp->minute = DAY_START + demo_rnd(r, REG_LAST - DAY_START);
 		sp->hotline = hotline;
 		sp->channel = hotline ? hotline_channel(r) : channel;
 		sp->topic = pick_topic(r, channel, hotline);
-		sp->extend = chance(r, hotline ? 4 : 3);
+		sp->extend = demo_chance(r, hotline ? 4 : 3);
 		sp->ret = hotline && strcmp(topics[sp->topic].type,
-					    "consult") && chance(r, 5);
-		sp->co = hotline && chance(r, 6);
-		sp->seed = rng_next(r);
+					    "consult") && demo_chance(r, 5);
+		sp->co = hotline && demo_chance(r, 6);
+		sp->seed = demo_rng_next(r);
 	}
 }
 
 /* Mark `n` petitions on matters a lawyer would read, received early
  * enough for the review to fall in the same year. */
-static int mark_legal(struct specs *s, struct rng *r, int year, int n)
+static int mark_legal(struct specs *s, struct demo_rng *r, int year, int n)
 {
 	char last[11];
 	cal_day limit;
@@ -992,7 +963,7 @@ static int mark_legal(struct specs *s, struct rng *r, int year, int n)
 	if (cal_parse(last, &limit))
 		return FZ_ERR;
 	while (n > 0 && tries++ < 1000000) {
-		struct spec *sp = &s->v[rnd(r, (int)s->n)];
+		struct spec *sp = &s->v[demo_rnd(r, (int)s->n)];
 
 		if (sp->hotline || sp->legal || !topics[sp->topic].legal ||
 		    sp->day > limit)
@@ -1031,7 +1002,7 @@ static int total_of(const struct year_plan *p)
 static int plan_year(const struct calendar *cal, const struct year_plan *p,
 		     struct specs *s)
 {
-	struct rng r = { p->seed };
+	struct demo_rng r = { p->seed };
 	char first[11];
 	cal_day d, start;
 
@@ -1076,7 +1047,7 @@ static int run_year(struct demo *d, const struct year_plan *p)
 		rc = db_begin(d->db);
 	for (i = 0; rc == 0 && i < s.n; i++) {
 		const struct spec *sp = &s.v[i];
-		struct rng r = { sp->seed };
+		struct demo_rng r = { sp->seed };
 		struct when w = { sp->day, sp->minute };
 		int64_t id = 0;
 
@@ -1200,8 +1171,6 @@ int demo_cases(struct app *a, struct db *db, bool quiet)
 	d.cal = env.cal;
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(plans); i++) {
 		rc = year_present(db, plans[i].year, &present[i]);
-		if (rc < 0)
-			error("demo: %s", db_errmsg(db));
 		any |= !present[i];
 	}
 	if (rc == 0 && any)

@@ -512,7 +512,7 @@ static int act(struct run *r, const struct demo_staff *s, cal_day d,
 /* The day of the latest step. */
 static cal_day last_day(const struct run *r)
 {
-	return (cal_day)((r->last + 8 * 3600) / 86400);
+	return cal_day_of(r->last);
 }
 
 /* The reply clock's due date as the engine counts it now. */
@@ -863,11 +863,7 @@ int demo_ogi(struct app *a, struct db *db, bool quiet)
 	rc = prepare(a, &d, &env);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(plans); i++) {
 		rc = demo_year_present(db, PROC, plans[i].year, &present);
-		if (rc < 0) {
-			error("demo: %s", db_errmsg(db));
-			break;
-		}
-		if (!present)
+		if (rc == 0 && !present)
 			rc = run_year(&d, &plans[i]);
 		if (rc == 0 && !present)
 			rc = report_inputs(&d, plans[i].year);

@@ -55,32 +55,6 @@ static const struct year_plan plans[] = {
 #define BATCH 100                  /* records per transaction */
 #define AUTHORITY "新昌高新园区管理委员会"
 
-/* ---- a deterministic generator (splitmix64) ----
- *
- * Not the CSPRNG, on purpose: the demo must come out the same on every
- * run, and nothing secret is drawn from it. */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* 0 .. n-1 */
-static int rnd(struct rng *r, int n)
-{
-	return n > 0 ? (int)(rng_next(r) % (uint64_t)n) : 0;
-}
-
-#define PICK(r, a) ((a)[rnd((r), (int)ARRAY_SIZE(a))])
-
 /* ---- what is permitted ---- */
 
 enum pool { P_COMPANY, P_FOOD, P_SERVICE, P_VILLAGER };
@@ -167,7 +141,7 @@ struct holder {
 
 /* A credit code "9C330624" + organisation code + check character, its
  * organisation code made of 8 digits and its GB 11714 check. */
-static void credit_code(struct rng *r, char category, char out[20])
+static void credit_code(struct demo_rng *r, char category, char out[20])
 {
 	static const int w[8] = { 3, 7, 9, 10, 5, 8, 4, 2 };
 	int i, sum = 0, c9;
@@ -176,7 +150,7 @@ static void credit_code(struct rng *r, char category, char out[20])
 	out[1] = category;
 	memcpy(out + 2, "330624", 6);
 	for (i = 0; i < 8; i++) {
-		int d = i == 0 ? 1 + rnd(r, 9) : rnd(r, 10);
+		int d = i == 0 ? 1 + demo_rnd(r, 9) : demo_rnd(r, 10);
 
 		out[8 + i] = (char)('0' + d);
 		sum += d * w[i];
@@ -202,21 +176,21 @@ static bool name_taken(const struct holder *v, int n, const char *name)
 	return false;
 }
 
-static void fill_pool(struct rng *r, struct holder *v, int n,
+static void fill_pool(struct demo_rng *r, struct holder *v, int n,
 		      const char *const *kinds, size_t nkinds, bool shops)
 {
 	int i = 0;
 
 	while (i < n) {
 		char name[96];
-		const char *c1 = PICK(r, core1), *c2 = PICK(r, core2);
-		const char *kind = kinds[rnd(r, (int)nkinds)];
+		const char *c1 = DEMO_PICK(r, core1), *c2 = DEMO_PICK(r, core2);
+		const char *kind = kinds[demo_rnd(r, (int)nkinds)];
 
 		if (shops) {
 			snprintf(name, sizeof(name), "新昌县%s%s%s", c1, c2,
 				 kind);
 		} else {
-			int f = rnd(r, (int)ARRAY_SIZE(company_forms));
+			int f = demo_rnd(r, (int)ARRAY_SIZE(company_forms));
 
 			snprintf(name, sizeof(name), "%s%s%s%s%s",
 				 company_forms[f][0], c1, c2, kind,
@@ -232,7 +206,7 @@ static void fill_pool(struct rng *r, struct holder *v, int n,
 
 static void make_pools(struct pools *p)
 {
-	struct rng r = { POOL_SEED };
+	struct demo_rng r = { POOL_SEED };
 
 	fill_pool(&r, p->company, COMPANIES, industries,
 		  ARRAY_SIZE(industries), false);
@@ -243,20 +217,20 @@ static void make_pools(struct pools *p)
 }
 
 /* A villager: a name and a valid identity number of 新昌县. */
-static void villager(struct rng *r, struct holder *h)
+static void villager(struct demo_rng *r, struct holder *h)
 {
 	char id[19];
 	cal_day birth = 0, lo = 0;
 
-	snprintf(h->name, sizeof(h->name), "%s%s", PICK(r, surnames),
-		 PICK(r, given));
+	snprintf(h->name, sizeof(h->name), "%s%s", DEMO_PICK(r, surnames),
+		 DEMO_PICK(r, given));
 	cal_parse("1950-01-01", &lo);
-	birth = lo + rnd(r, 40 * 365);
+	birth = lo + demo_rnd(r, 40 * 365);
 	memcpy(id, "330624", 6);
 	cal_format(birth, id + 6);          /* YYYY-MM-DD, compacted below */
 	memmove(id + 10, id + 11, 2);
 	memmove(id + 12, id + 14, 2);
-	snprintf(id + 14, 4, "%03d", 1 + rnd(r, 998));
+	snprintf(id + 14, 4, "%03d", 1 + demo_rnd(r, 998));
 	id[17] = pii_idcard_check_char(id);
 	id[18] = '\0';
 	memcpy(h->code, id, sizeof(id));
@@ -451,14 +425,14 @@ static void make_pdf(const struct decision *d, struct buf *out)
 
 /* ---- one year ---- */
 
-static const struct item *pick_item(struct rng *r)
+static const struct item *pick_item(struct demo_rng *r)
 {
 	int total = 0, k;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(items); i++)
 		total += items[i].weight;
-	k = rnd(r, total);
+	k = demo_rnd(r, total);
 	for (i = 0; i + 1 < ARRAY_SIZE(items); i++) {
 		if (k < items[i].weight)
 			break;
@@ -495,7 +469,7 @@ static int day_cmp(const void *a, const void *b)
 	return (*x > *y) - (*x < *y);
 }
 
-static void plan_decision(struct rng *r, const struct calendar *cal,
+static void plan_decision(struct demo_rng *r, const struct calendar *cal,
 			  const struct pools *p, const struct year_plan *y,
 			  int k, cal_day day, struct decision *d)
 {
@@ -505,33 +479,32 @@ static void plan_decision(struct rng *r, const struct calendar *cal,
 	d->item = pick_item(r);
 	switch (d->item->pool) {
 	case P_FOOD:
-		h = &p->food[rnd(r, SHOPS)];
+		h = &p->food[demo_rnd(r, SHOPS)];
 		break;
 	case P_SERVICE:
-		h = &p->service[rnd(r, SHOPS)];
+		h = &p->service[demo_rnd(r, SHOPS)];
 		break;
 	case P_VILLAGER:
 		h = NULL;
 		break;
 	default:
-		h = &p->company[rnd(r, COMPANIES)];
+		h = &p->company[demo_rnd(r, COMPANIES)];
 	}
 	if (h) {
 		d->holder = *h;
 	} else {
 		villager(r, &d->holder);
 		d->person = true;
-		d->village = PICK(r, villages);
+		d->village = DEMO_PICK(r, villages);
 	}
 	snprintf(d->number, sizeof(d->number), "新高许〔%d〕%04d号", y->year,
 		 k + 1);
 	cal_format(day, d->decided);
-	cal_format(day - 3 - rnd(r, 15), d->applied);
+	cal_format(day - 3 - demo_rnd(r, 15), d->applied);
 	memcpy(d->from, d->decided, sizeof(d->from));
 	validity_end(d->decided, d->item->months, d->to);
-	pub = demo_working_after(cal, day, 1 + rnd(r, 5));
-	d->published = (int64_t)pub * 86400 - 8 * 3600 +
-		       (9 * 60 + rnd(r, 8 * 60)) * 60;
+	pub = demo_working_after(cal, day, 1 + demo_rnd(r, 5));
+	d->published = demo_at(pub, 9 * 60 + demo_rnd(r, 8 * 60));
 	buf_init(&d->pdf, (size_t)1 << 20);
 	make_pdf(d, &d->pdf);
 	snprintf(d->file_name, sizeof(d->file_name), "%s.pdf", d->number);
@@ -592,9 +565,8 @@ static int store_chunk(struct ctx *c, struct decision *v, int from, int to,
 	for (i = from; i < to && rc == 0; i++) {
 		struct permit_input in = { 0 };
 		struct permit p;
-		bool stored;
+		bool stored = false;
 
-		stored = false;
 		if (c->some_stored &&
 		    ((rc = exists(c->db, v[i].number, &stored)) < 0 || stored))
 			continue;
@@ -638,7 +610,7 @@ static int run_year(struct ctx *c, const struct calendar *cal,
 		    const struct pools *p, const struct year_plan *y,
 		    int *added)
 {
-	struct rng r = { y->seed };
+	struct demo_rng r = { y->seed };
 	struct decision *v = xcalloc((size_t)y->decisions, sizeof(*v));
 	cal_day *days = xcalloc((size_t)y->decisions, sizeof(*days));
 	cal_day first, last, *work = NULL, d;
@@ -665,7 +637,7 @@ static int run_year(struct ctx *c, const struct calendar *cal,
 			work[nwork++] = d;
 		}
 	for (i = 0; i < y->decisions; i++)
-		days[i] = work[rnd(&r, (int)nwork)];
+		days[i] = work[demo_rnd(&r, (int)nwork)];
 	qsort(days, (size_t)y->decisions, sizeof(*days), day_cmp);
 	for (i = 0; i < y->decisions; i++)
 		plan_decision(&r, cal, p, y, i, days[i], &v[i]);

@@ -2,9 +2,9 @@
  *
  * Each demo generator (demo_cases.c, demo_ogi.c, demo_portal.c,
  * demo_permits.c) runs on the same definitions and official calendar,
- * acts through the same accounts and walks the same working days; that
- * lives here, so that the demo records of every area are set up, dated
- * and attributed alike.
+ * acts through the same accounts, walks the same working days and draws
+ * from the same deterministic generator; that lives here, so that the
+ * demo records of every area are set up, dated and attributed alike.
  */
 #include "cli/demo_util.h"
 
@@ -142,5 +142,7 @@ int demo_year_present(struct db *db, const char *proc, int year,
 
 	*present = false;
 	rc = case_list(db, &f, stop_at_first, present);
+	if (rc < 0)
+		error("demo: %s", db_errmsg(db));
 	return rc < 0 ? rc : 0;
 }

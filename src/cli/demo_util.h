@@ -49,6 +49,42 @@ struct demo_staff {
 int demo_staff_of(struct db *db, const char *login, enum role role,
 		  struct demo_staff *s);
 
+/*
+ * A deterministic generator (splitmix64) seeded with `s`.  Not the
+ * CSPRNG, on purpose: the demo records must come out the same on every
+ * run, and nothing secret is drawn from it (the demo accounts get their
+ * passwords from password_generate()).
+ */
+struct demo_rng {
+	uint64_t s;
+};
+
+/* The next 64 bits of `r`. */
+static inline uint64_t demo_rng_next(struct demo_rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* 0 .. n-1 from `r` (0 when n <= 0).  Inline, so that the compiler
+ * sees the range of what callers format. */
+static inline int demo_rnd(struct demo_rng *r, int n)
+{
+	return n > 0 ? (int)(demo_rng_next(r) % (uint64_t)n) : 0;
+}
+
+/* True `percent` times in a hundred. */
+static inline bool demo_chance(struct demo_rng *r, int percent)
+{
+	return demo_rnd(r, 100) < percent;
+}
+
+/* An element of the array `a`, drawn from `r`. */
+#define DEMO_PICK(r, a) ((a)[demo_rnd((r), (int)ARRAY_SIZE(a))])
+
 /* Unix time of `minute` of day `d`, China Standard Time. */
 int64_t demo_at(cal_day d, int minute);
 
@@ -69,8 +105,8 @@ void demo_cn_day(cal_day d, char out[32]);
 
 /*
  * Whether the engine holds any case of `proc` registered in `year`
- * (*present).  0, or < 0 when the database fails (db_errmsg() says why,
- * nothing is printed).
+ * (*present).  0, or < 0 with the reason printed when the database
+ * fails.
  */
 int demo_year_present(struct db *db, const char *proc, int year,
 		      bool *present);

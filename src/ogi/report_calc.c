@@ -269,6 +269,36 @@ static void add_place(const struct place *p, void *arg)
 
 /* ---- the overview of section 一 ---- */
 
+/* The findings of the review round that let each item published in
+ * [from, to) out, and how many of them were redacted or justified: one
+ * pass over them. */
+static int findings(struct db *db, int64_t from, int64_t to,
+		    struct gi_overview *ov)
+{
+	struct db_rows *rows = db_query(db,
+		"SELECT COUNT(*), "
+		"COALESCE(SUM(CASE WHEN f.resolution = 'redacted' THEN 1 "
+		"ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN f.resolution = 'justified' THEN 1 "
+		"ELSE 0 END), 0) "
+		"FROM scan_findings f JOIN publications p ON "
+		"p.id = f.publication_id WHERE f.round = p.review_round AND "
+		"p.published_at >= ? AND p.published_at < ? AND "
+		"p.withdrawn_at = 0", "ii", from, to);
+	int rc;
+
+	if (!rows)
+		return db_errcode(db);
+	rc = db_next(rows);
+	if (rc == 1) {
+		ov->findings = db_int(rows, 0);
+		ov->redacted = db_int(rows, 1);
+		ov->justified = db_int(rows, 2);
+	}
+	db_rows_free(rows);
+	return rc < 0 ? rc : 0;
+}
+
 static int overview(struct db *db, int year, struct gi_overview *ov)
 {
 	int64_t from = clock_year_start(year), to = clock_year_start(year + 1);
@@ -291,30 +321,8 @@ static int overview(struct db *db, int year, struct gi_overview *ov)
 				   "e.case_id WHERE c.proc = ? AND e.action = "
 				   "'pass_review' AND e.ts >= ? AND e.ts < ?",
 				   "sii", PUB_PROCEDURE, from, to);
-	/* the findings of the review round that let each item out */
 	if (rc == 0)
-		rc = db_scalar_int(db, &ov->findings, "SELECT COUNT(*) FROM "
-				   "scan_findings f JOIN publications p ON "
-				   "p.id = f.publication_id WHERE f.round = "
-				   "p.review_round AND p.published_at >= ? AND "
-				   "p.published_at < ? AND p.withdrawn_at = 0",
-				   "ii", from, to);
-	if (rc == 0)
-		rc = db_scalar_int(db, &ov->redacted, "SELECT COUNT(*) FROM "
-				   "scan_findings f JOIN publications p ON "
-				   "p.id = f.publication_id WHERE f.round = "
-				   "p.review_round AND p.published_at >= ? AND "
-				   "p.published_at < ? AND p.withdrawn_at = 0 "
-				   "AND f.resolution = 'redacted'", "ii", from,
-				   to);
-	if (rc == 0)
-		rc = db_scalar_int(db, &ov->justified, "SELECT COUNT(*) FROM "
-				   "scan_findings f JOIN publications p ON "
-				   "p.id = f.publication_id WHERE f.round = "
-				   "p.review_round AND p.published_at >= ? AND "
-				   "p.published_at < ? AND p.withdrawn_at = 0 "
-				   "AND f.resolution = 'justified'", "ii", from,
-				   to);
+		rc = findings(db, from, to, ov);
 	return rc < 0 ? rc : 0;
 }
 

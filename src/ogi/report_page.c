@@ -38,6 +38,8 @@
 #include "http/layout.h"
 #include "http/ratelimit.h"
 #include "ogi/report.h"
+#include "ogi/report_walk.h"
+#include "permit/permit.h"
 #include "petition/petition.h"
 #include "portal/publication.h"
 #include "report/xlsx.h"
@@ -407,35 +409,12 @@ static const char *const t2_cols[3] = {
 static const char *const t4_groups[3] = {
 	"行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）",
 };
-static const char *const t4_cols[5] = {
-	"结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-};
 static const char *const text_labels[GI_TEXTS] = {
 	"一、总体情况（一）主动公开", "一、总体情况（二）依申请公开",
 	"一、总体情况（三）政府信息管理",
 	"一、总体情况（四）政府信息公开平台建设",
 	"一、总体情况（五）监督保障", NULL, "六、其他需要报告的事项",
 };
-
-/* `v` in units of 1/10^digits as a decimal without trailing zeros. */
-static void decimal(int64_t v, int digits, char *out, size_t n)
-{
-	int64_t scale = 1;
-	char f[24];
-	int i, k;
-
-	for (i = 0; i < digits; i++)
-		scale *= 10;
-	if (v % scale == 0) {
-		snprintf(out, n, "%lld", (long long)(v / scale));
-		return;
-	}
-	snprintf(f, sizeof(f), "%0*lld", digits, (long long)(v % scale));
-	for (k = digits; k > 0 && f[k - 1] == '0'; k--)
-		;
-	f[k] = '\0';
-	snprintf(out, n, "%lld.%s", (long long)(v / scale), f);
-}
 
 /* A decimal with at most `digits` decimals into units of 1/10^digits;
  * "" is 0.  0, or -1. */
@@ -494,14 +473,14 @@ static json_t *inputs_values(const struct gi_inputs *in)
 	json_object_set_new(v, "penalties", json_string(s));
 	snprintf(s, sizeof(s), "%lld", (long long)in->coercion);
 	json_object_set_new(v, "coercion", json_string(s));
-	decimal(in->fees_cents, 6, s, sizeof(s));
+	gi_decimal(in->fees_cents, 6, s, sizeof(s));
 	json_object_set_new(v, "fees", json_string(s));
 	for (i = 0; i < GI_T4_COLS; i++) {
 		snprintf(name, sizeof(name), "t4_%d", i);
 		snprintf(s, sizeof(s), "%lld", (long long)in->t4[i]);
 		json_object_set_new(v, name, json_string(s));
 	}
-	decimal(in->info_fee_cents, 2, s, sizeof(s));
+	gi_decimal(in->info_fee_cents, 2, s, sizeof(s));
 	json_object_set_new(v, "info_fee", json_string(s));
 	for (i = 0; i < GI_TEXTS; i++) {
 		snprintf(name, sizeof(name), "text%d", i);
@@ -573,7 +552,7 @@ static void t4_fields(struct buf *b, json_t *v, const char *bad)
 		     t4_groups[g]);
 		for (c = 0; c < 5; c++) {
 			snprintf(name, sizeof(name), "t4_%d", g * 5 + c);
-			num_field(b, v, name, t4_cols[c], "numeric", bad);
+			num_field(b, v, name, gi_t4_labels[c], "numeric", bad);
 		}
 		html(b, "</div></fieldset>");
 	}
@@ -603,14 +582,13 @@ static int render_inputs(struct req *r, int year, json_t *v,
 	struct gi_settings set;
 	struct buf *b = &r->out;
 	char action[64], title[64];
-	int64_t permits = 0;
-	struct gi_report rep;
+	int64_t permits = 0, fulltext = 0;
 	int rc = gi_settings_load(r->db, &set);
 
-	if (rc == 0 && (rc = gi_report_compute(r->db, year, &rep)) == 0) {
-		permits = rep.permits;
-		gi_report_free(&rep);
-	}
+	/* the one figure of the report the form shows: the permits
+	 * register's, as gi_report_compute() takes it */
+	if (rc == 0)
+		rc = permit_rate(r->db, year, &permits, &fulltext);
 	if (rc < 0)
 		return req_db_fail(r, rc);
 	snprintf(action, sizeof(action), "/ogi/report/inputs?year=%d", year);
@@ -700,7 +678,7 @@ static size_t form_cells(struct gi_inputs *in, struct form_cell *c)
 	for (k = 0; k < GI_T4_COLS; k++) {
 		snprintf(name, sizeof(name), "t4_%d", k);
 		snprintf(label, sizeof(label), "%s·%s", t4_groups[k / 5],
-			 t4_cols[k % 5]);
+			 gi_t4_labels[k % 5]);
 		add_cell(c, &n, name, label, &in->t4[k], 0);
 	}
 	add_cell(c, &n, "info_fee", "信息处理费（元）", &in->info_fee_cents, 2);

@@ -316,8 +316,7 @@ int gi_report_draft(const struct pub_env *env, int year,
 	buf_release(&why);
 	if (env->e->now > 0)
 		r.generated_at = env->e->now;
-	cal_format(cal_day_of(env->e->now > 0 ? env->e->now : r.generated_at),
-		   today);
+	cal_format(cal_day_of(r.generated_at), today);
 	fields = draft_fields(&r, formed_on ? formed_on : today);
 	own = !db_in_tx(db);
 	rc = own ? db_begin(db) : 0;

@@ -27,6 +27,7 @@
 #include "audit/audit_tx.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "ogi/report_walk.h"
 #include "store/store.h"
 
 #define COUNT_MAX 1000000000LL          /* counts: 0 .. 10^9 */
@@ -62,10 +63,6 @@ static const char *const t2_cols[3] = {
 
 static const char *const t4_groups[3] = {
 	"行政复议", "行政诉讼·未经复议直接起诉", "行政诉讼·复议后起诉",
-};
-
-static const char *const t4_cols[5] = {
-	"结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
 };
 
 /* ---- settings ---- */
@@ -325,7 +322,7 @@ static void cell_name(size_t i, struct buf *out)
 			   names[i - 6][1]);
 	} else if (i < 9 + GI_T4_COLS) {
 		buf_printf(out, "表四“%s”%s", t4_groups[(i - 9) / 5],
-			   t4_cols[(i - 9) % 5]);
+			   gi_t4_labels[(i - 9) % 5]);
 	} else {
 		buf_puts(out, "“信息处理费”");
 	}

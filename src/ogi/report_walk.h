@@ -28,7 +28,8 @@ enum part {
  * (2, 3 or 4) names the table of a P_TABLE. */
 typedef void (*emit_fn)(void *arg, enum part k, const char *text, int which);
 
-/* Table 四's five figures under each heading: 结果维持 ... 总计. */
+/* Table 四's five figures under each heading: 结果维持 ... 总计, as the
+ * renderings, the inputs form and its refusals name them. */
 extern const char *const gi_t4_labels[5];
 
 void gi_report_walk(const struct gi_report *r, emit_fn fn, void *arg);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ogi/report_walk.h"
 #include "report/xlsx.h"
 
 
@@ -308,9 +309,6 @@ static void sheet3(struct xlsx *x, const struct gi_report *r,
 static void sheet4(struct xlsx *x, const struct gi_report *r,
 		   const struct fmts *f)
 {
-	static const char *const five[5] = {
-		"结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-	};
 	struct sheet s = { x, xlsx_sheet(x, "行政复议、行政诉讼情况"),
 			   { { 0 } }, 0 };
 	int c;
@@ -324,12 +322,14 @@ static void sheet4(struct xlsx *x, const struct gi_report *r,
 	merged(&s, 1, 0, 1, 4, "行政复议", f->head);
 	merged(&s, 1, 5, 1, GI_T4_COLS - 1, "行政诉讼", f->head);
 	for (c = 0; c < 5; c++)
-		merged(&s, 2, (lxw_col_t)c, 3, (lxw_col_t)c, five[c], f->head);
+		merged(&s, 2, (lxw_col_t)c, 3, (lxw_col_t)c, gi_t4_labels[c],
+		       f->head);
 	merged(&s, 2, 5, 2, 9, "未经复议直接起诉", f->head);
 	merged(&s, 2, 10, 2, 14, "复议后起诉", f->head);
 	next_row(&s, 3);
 	for (c = 5; c < GI_T4_COLS; c++)
-		xlsx_text(x, s.ws, 3, (lxw_col_t)c, five[c % 5], f->head);
+		xlsx_text(x, s.ws, 3, (lxw_col_t)c, gi_t4_labels[c % 5],
+			  f->head);
 	for (c = 0; c < GI_T4_COLS; c++)
 		xlsx_number(x, s.ws, 4, (lxw_col_t)c, (double)r->in.t4[c],
 			    f->num);

@@ -134,13 +134,13 @@ struct gi_settings {
 	/* heading of section 五; default "五、存在的主要问题及改进情况",
 	 * variants "五、政府信息公开工作存在的主要问题及改进情况" and
 	 * "五、存在问题及改进情况" */
-	char heading5[GI_HEADING5_MAX * 3];
+	char heading5[GI_HEADING5_MAX * 3 + 1];  /* + NUL */
 	/* the row Art. 36(1) replies (reply_type "already_public") go to;
 	 * default GI_R_DISCLOSE (（一）予以公开), also offered:
 	 * GI_R_OTHER (（六）3.其他) */
 	enum gi_row already_public_row;
 	/* labels of （六）1, 2, 3; defaults those of REGULATIONS.md §2 */
-	char other_label[3][GI_LABEL_MAX * 3];
+	char other_label[3][GI_LABEL_MAX * 3 + 1];
 	/* section 六 states the 信息处理费 collected (default true) */
 	bool fee_sentence;
 };

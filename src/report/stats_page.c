@@ -323,11 +323,11 @@ static void charts(struct req *r, const struct case_stats *s)
 	html(b, "<div class=\"grid\" id=\"stats-charts\" hidden>"
 	     "<section class=\"card\" aria-labelledby=\"chart-received-h\">"
 	     "<h2 id=\"chart-received-h\">收件数量：%d年与%d年</h2>"
-	     "<div id=\"chart-received\" role=\"img\" aria-label=\"收件数量"
+	     "<div class=\"chart\" id=\"chart-received\" role=\"img\" aria-label=\"收件数量"
 	     "柱状图，数据见统计表\"></div></section>"
 	     "<section class=\"card\" aria-labelledby=\"chart-rates-h\">"
 	     "<h2 id=\"chart-rates-h\">%d年办结率、按时办结率、满意率</h2>"
-	     "<div id=\"chart-rates\" role=\"img\" aria-label=\"办结率、"
+	     "<div class=\"chart\" id=\"chart-rates\" role=\"img\" aria-label=\"办结率、"
 	     "按时办结率、满意率柱状图，数据见统计表\"></div></section></div>",
 	     s->year, s->year - 1, s->year);
 	json_block(b, data);

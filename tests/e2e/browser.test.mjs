@@ -90,6 +90,25 @@ describe('every page passes axe-core', () => {
 		await ctx.close();
 	});
 
+	// A chart is drawn at the width of the window it loaded in and
+	// redrawn on a resize event, which may come after a phone's layout
+	// is measured: the page must fit without the redraw.
+	it('a chart drawn on a wide screen does not widen a phone', async () => {
+		const { srv } = suite;
+		const { ctx, page } = await suite.staff('petition');
+		await page.addInitScript(() => {
+			const add = window.addEventListener;
+			window.addEventListener = function (type, ...rest) {
+				if (type !== 'resize')
+					add.call(this, type, ...rest);
+			};
+		});
+		await page.goto(srv.url + '/stats/cases?year=2021&by=dept');
+		assert.ok(await page.isVisible('#chart-received canvas'));
+		await fitsPhone(page, 'charts without their resize handler');
+		await ctx.close();
+	});
+
 	for (const [login, pages] of Object.entries(visits)) {
 		it(`as ${login}`, async () => {
 			const { srv } = suite;

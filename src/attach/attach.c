@@ -319,25 +319,19 @@ struct row {
 
 static void row_read(struct db_rows *q, struct row *r)
 {
-	const char *t;
-
 	memset(r, 0, sizeof(*r));
 	r->info.id = db_int(q, 0);
 	r->info.case_id = db_int(q, 1);
 	r->info.event_id = db_int(q, 2);
-	t = db_text(q, 3);
-	r->info.field = xstrdup(t ? t : "");
-	t = db_text(q, 4);
-	r->name_sealed = xstrdup(t ? t : "");
+	r->info.field = db_strdup(q, 3);
+	r->name_sealed = db_strdup(q, 4);
 	r->info.mime = attach_mime_static(db_text(q, 5));
 	r->info.size = db_int(q, 6);
-	t = db_text(q, 7);
-	snprintf(r->info.sm3, sizeof(r->info.sm3), "%s", t ? t : "");
+	snprintf(r->info.sm3, sizeof(r->info.sm3), "%s", db_str(q, 7));
 	r->info.uploaded_by = db_int(q, 8);
 	r->info.created_at = db_int(q, 9);
 	r->info.expired_at = db_int(q, 10);
-	t = db_text(q, 11);
-	snprintf(r->storage, sizeof(r->storage), "%s", t ? t : "");
+	snprintf(r->storage, sizeof(r->storage), "%s", db_str(q, 11));
 }
 
 /* Unseal the row's name into its info (NULL when it does not verify). */

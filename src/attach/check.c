@@ -372,12 +372,7 @@ static void display_name(const char *name, char out[72])
 	size_t n;
 
 	text_sanitize_log(&b, name ? name : "", name ? strlen(name) : 0);
-	n = b.len;
-	if (n > 60) {
-		n = 60;
-		while (n && ((unsigned char)b.data[n] & 0xc0) == 0x80)
-			n--;
-	}
+	n = utf8_cut(b.data, b.len, 60);
 	snprintf(out, 72, "%.*s%s", (int)n, buf_cstr(&b),
 		 n < b.len ? "…" : "");
 	buf_release(&b);

@@ -370,8 +370,7 @@ int page_audit(struct req *r)
 
 	if (audit_filter_parse(&r->query, &f, &err)) {
 		page_begin(r, TITLE);
-		html(&r->out, "<div class=\"error\" role=\"alert\" "
-		     "id=\"filter-error\"><p>%s</p></div>", err.msg);
+		page_alert(&r->out, "filter-error", err.msg);
 		filter_form(r, true);
 		page_end(r);
 		return 400;

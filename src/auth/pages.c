@@ -19,6 +19,7 @@
 #include "auth/session.h"
 #include "auth/tokens.h"
 #include "core/clock.h"
+#include "core/utf8.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
 #include "http/form.h"
@@ -174,14 +175,7 @@ static char *normalise_login(const char *s)
 /* The typed login for the audit entry, cut at a character boundary. */
 static char *cut_for_audit(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n <= AUDIT_LOGIN_MAX)
-		return xstrdup(s);
-	n = AUDIT_LOGIN_MAX;
-	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return xstrndup(s, n);
+	return xstrndup(s, utf8_cut(s, strlen(s), AUDIT_LOGIN_MAX));
 }
 
 /* Look the account up (outside the transaction: the slow password check
@@ -201,8 +195,8 @@ static int login_lookup(struct db *db, struct login_try *t)
 	step = db_next(rows);
 	if (step == 1) {
 		t->id = db_int(rows, 0);
-		t->hash = xstrdup(db_text(rows, 1) ? db_text(rows, 1) : "");
-		t->kind = xstrdup(db_text(rows, 2) ? db_text(rows, 2) : "");
+		t->hash = db_strdup(rows, 1);
+		t->kind = db_strdup(rows, 2);
 		t->must_change = db_int(rows, 3) != 0;
 		t->changed_at = db_int(rows, 4);
 	}
@@ -331,8 +325,7 @@ static int login_render(struct req *r, int status, const char *msg,
 	buf_reset(b);
 	page_begin(r, "登录");
 	html(b, "<div class=\"card login\">");
-	if (msg)
-		html(b, "<div class=\"error\" role=\"alert\">%s</div>", msg);
+	page_alert(b, NULL, msg);
 	html(b, "<form method=\"post\" action=\"/login\" class=\"form\">");
 	html_hidden(b, "csrf", session_csrf(r));
 	if (req_local_path(next))

@@ -57,9 +57,7 @@ static int render(struct req *r, const char *const *entered,
 	policy_get(r->db, &cur);
 	policy_defaults(&def);
 	page_begin(r, TITLE);
-	if (error)
-		html(&r->out, "<div class=\"error\" role=\"alert\"><p>%s</p>"
-		     "</div>", error);
+	page_alert(&r->out, NULL, error);
 	html(&r->out, "<p class=\"muted\">密码、登录锁定、会话超时与审计签名"
 	     "的规则。每次修改都会记入审计日志（修改前后的值）。</p>"
 	     "<form method=\"post\" action=\"/admin/policy\" "

@@ -75,8 +75,7 @@ struct user *user_load(struct db *db, int64_t id, int *rc)
 		u->login = xstrdup(db_text(rows, 1));
 		u->display_name = xstrdup(db_text(rows, 2));
 		u->dept_id = db_int(rows, 3);
-		u->dept_name = xstrdup(db_text(rows, 4) ? db_text(rows, 4)
-							: "");
+		u->dept_name = db_strdup(rows, 4);
 		u->kind = xstrdup(db_text(rows, 5));
 		u->must_change = db_int(rows, 6) != 0;
 		u->disabled = db_int(rows, 7) != 0;

@@ -216,9 +216,9 @@ int token_list(struct db *db, int64_t user_id, struct api_token **out,
 		}
 		t = &list[len++];
 		t->id = db_int(rows, 0);
-		t->name = xstrdup(db_text(rows, 1) ? db_text(rows, 1) : "");
+		t->name = db_strdup(rows, 1);
 		snprintf(t->prefix, sizeof(t->prefix), "%s",
-			 db_text(rows, 2) ? db_text(rows, 2) : "");
+			 db_str(rows, 2));
 		t->created_at = db_int(rows, 3);
 		t->last_used_at = db_int(rows, 4);
 		t->revoked = db_int(rows, 5) != 0;

@@ -78,9 +78,7 @@ static void due_form(struct req *r, const struct due_query *q,
 {
 	struct buf *b = &r->out;
 
-	if (why)
-		html(b, "<div class=\"error\" role=\"alert\"><p>%s</p></div>",
-		     why);
+	page_alert(b, NULL, why);
 	html(b, "<form method=\"get\" action=\"/calendar/due\" "
 	     "class=\"form card\">");
 	form_text(b, "start", "起算日", q->start, 10,

@@ -91,6 +91,17 @@ size_t utf8_chars(const char *s, size_t n)
 	return count;
 }
 
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (n <= max)
+		return n;
+	while (max && (p[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
 /*
  * Characters that must not reach a log line as they are: controls that
  * end the line or drive the terminal, characters that make a line look

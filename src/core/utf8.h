@@ -35,6 +35,15 @@ bool utf8_valid(const char *s, size_t n);
 size_t utf8_chars(const char *s, size_t n);
 
 /*
+ * Length of the longest prefix of the `n` bytes at `s` that has at most
+ * `max` bytes and does not end inside a character: `n` when it fits,
+ * else `max` moved back to the start of the character it would split.
+ * For cutting text to a field or a column without leaving half a
+ * character behind.
+ */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+
+/*
  * Append the `n` bytes at `s` to `out` as a single printable log line.
  * Characters that could end the line, rewrite the terminal or disguise
  * the text are replaced by visible escapes:

@@ -49,7 +49,7 @@ static void read_clock(struct db_rows *r, void *elem, void *arg)
 	k->stopped_day = k->stopped ? (cal_day)db_int(r, 11) : 0;
 	k->stopped_at = db_int(r, 12);
 	snprintf(k->stop_action, sizeof(k->stop_action), "%s",
-		 db_text(r, 13) ? db_text(r, 13) : "");
+		 db_str(r, 13));
 	k->cancelled = db_int(r, 14) != 0;
 	k->due = (cal_day)db_int(r, 15);
 	(void)arg;

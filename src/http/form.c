@@ -6,14 +6,14 @@
 #include "auth/session.h"
 #include "http/html.h"
 #include "http/http.h"
+#include "http/layout.h"
 
 static void begin(struct req *r, const char *action, const char *error,
 		  bool files)
 {
 	struct buf *b = &r->out;
 
-	if (error)
-		html(b, "<div class=\"error\" role=\"alert\">%s</div>", error);
+	page_alert(b, NULL, error);
 	html(b, "<form method=\"post\" action=\"%s\" class=\"form\"%r>",
 	     action, files ? " enctype=\"multipart/form-data\"" : "");
 	html_hidden(b, "csrf", session_csrf(r));

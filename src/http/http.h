@@ -132,6 +132,11 @@ const char *req_header(struct req *r, const char *name);
 const char *req_param(struct req *r, const char *name);
 const char *req_query(struct req *r, const char *name);
 const char *req_form(struct req *r, const char *name);
+/* req_form(), with "" when absent. */
+const char *req_form_str(struct req *r, const char *name);
+/* What a POST sent under `name`, for a form shown again after a refusal;
+ * "" on a GET or when absent. */
+const char *req_posted(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 /* File `idx` (0-based, in body order) sent under form field `field`, or
  * NULL when there is none.  A file input left empty sends no file. */

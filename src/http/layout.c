@@ -168,6 +168,16 @@ void page_end(struct req *r)
 	     "</footer></body></html>\n");
 }
 
+void page_alert(struct buf *b, const char *id, const char *msg)
+{
+	if (!msg || !*msg)
+		return;
+	html(b, "<div class=\"error\" role=\"alert\"");
+	if (id)
+		html(b, " id=\"%s\"", id);
+	html(b, "><p>%s</p></div>", msg);
+}
+
 void page_error(struct req *r, int status, const char *msg)
 {
 	char title[32];

@@ -14,6 +14,11 @@ void page_begin(struct req *r, const char *title);
 void page_end(struct req *r);
 /* A whole error page in the site's layout. */
 void page_error(struct req *r, int status, const char *msg);
+/* A refusal or a failed check above the form it concerns, announced to
+ * screen readers (role="alert"); nothing when `msg` is NULL or empty.
+ * `id` (may be NULL) lets a field point at it with aria-describedby. */
+struct buf;
+void page_alert(struct buf *b, const char *id, const char *msg);
 /* A link to a static asset with its cache-busting version. */
 void page_asset_url(struct req *r, const char *path);
 

@@ -169,6 +169,18 @@ const char *req_form(struct req *r, const char *name)
 	return kv_get(&r->form, name);
 }
 
+const char *req_form_str(struct req *r, const char *name)
+{
+	const char *v = kv_get(&r->form, name);
+
+	return v ? v : "";
+}
+
+const char *req_posted(struct req *r, const char *name)
+{
+	return r->method == HM_POST ? req_form_str(r, name) : "";
+}
+
 const char *req_param(struct req *r, const char *name)
 {
 	const char *v = kv_get(&r->form, name);

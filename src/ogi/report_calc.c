@@ -241,7 +241,7 @@ static int walk(struct db *db, int year, const struct gi_settings *s,
 							"applicant_type")));
 		if (!rd || cal_parse(rd, &f.received))
 			f.received = cal_day_of(db_int(rows, 5));
-		f.state = db_text(rows, 3) ? db_text(rows, 3) : "";
+		f.state = db_str(rows, 3);
 		f.finished = !db_isnull(rows, 4);
 		f.finished_on = f.finished ? cal_day_of(db_int(rows, 4)) : 0;
 		f.reply_type = json_string_value(json_object_get(fields,

@@ -353,7 +353,7 @@ int gi_report_of_pub(struct db *db, int64_t pub_id, struct gi_report *out)
 		return db_errcode(db);
 	step = db_next(rows);
 	if (step == 1)
-		snap = xstrdup(db_text(rows, 0) ? db_text(rows, 0) : "");
+		snap = db_strdup(rows, 0);
 	db_rows_free(rows);
 	if (step < 0)
 		return db_errcode(db);

@@ -42,19 +42,6 @@
 
 #define MSG_NOT_FOUND "未查到对应的申请。请核对查询码和手机号码后四位。"
 
-static const char *form_str(struct req *r, const char *key)
-{
-	const char *s = req_form(r, key);
-
-	return s ? s : "";
-}
-
-/* What the form sends when it comes back refused, else "". */
-static const char *posted(struct req *r, const char *key)
-{
-	return r->method == HM_POST ? form_str(r, key) : "";
-}
-
 static const struct workflow *ysq_workflow(void)
 {
 	return workflow_find(PROC, 0);
@@ -106,7 +93,7 @@ static void information_inputs(struct req *r, const struct workflow *w)
 
 		if (!f)
 			continue;
-		v = json_string(posted(r, names[i]));
+		v = json_string(req_posted(r, names[i]));
 		desk_field_input(&r->out, f, f->type != WF_FILE, "", v, NULL);
 		json_decref(v);
 		if (strcmp(names[i], "description") == 0)
@@ -119,7 +106,7 @@ static int render_new(struct req *r, const char *error, int status)
 {
 	const struct workflow *w = ysq_workflow();
 	struct buf *b = &r->out;
-	const char *kind = posted(r, "applicant");
+	const char *kind = req_posted(r, "applicant");
 
 	if (!w)
 		return req_fail(r, 503, "unavailable", "暂不受理网上申请");
@@ -133,7 +120,7 @@ static int render_new(struct req *r, const char *error, int status)
 	     "<fieldset><legend>申请人类型（必填）</legend>");
 	applicant_radio(b, "natural", "自然人", kind);
 	applicant_radio(b, "org", "法人或其他组织", kind);
-	org_select(b, w, posted(r, "org_type"));
+	org_select(b, w, req_posted(r, "org_type"));
 	html(b, "</fieldset><fieldset><legend>申请人信息</legend>");
 	party_inputs(b, r, PARTY_FORM_APPLICANT_ONLINE);
 	html(b, "</fieldset><fieldset><legend>所需政府信息</legend>");
@@ -162,8 +149,8 @@ static const char *applicant_type(struct req *r, const struct workflow *w,
 				  struct fz_err *err)
 {
 	const struct wf_field *f = wf_field(w, "applicant_type");
-	const char *kind = form_str(r, "applicant");
-	const char *org = form_str(r, "org_type");
+	const char *kind = req_form_str(r, "applicant");
+	const char *org = req_form_str(r, "org_type");
 
 	if (strcmp(kind, "natural") == 0)
 		return "natural";
@@ -187,7 +174,7 @@ static const char *applicant_type(struct req *r, const struct workflow *w,
 static int applicant_check(struct req *r, struct party *p,
 			   struct fz_err *err)
 {
-	const char *delivery = form_str(r, "delivery");
+	const char *delivery = req_form_str(r, "delivery");
 
 	if (!*p->name || strspn(p->name, " \t\r\n") == strlen(p->name))
 		return fz_fail(err, 400, "party_invalid", p->org ?
@@ -226,9 +213,9 @@ static json_t *apply_fields(struct req *r, const char *type)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (*form_str(r, names[i]))
+		if (*req_form_str(r, names[i]))
 			json_object_set_new(o, names[i],
-					    json_string(form_str(r, names[i])));
+					    json_string(req_form_str(r, names[i])));
 	desk_today(today);
 	json_object_set_new(o, "channel", json_string("online"));
 	json_object_set_new(o, "applicant_type", json_string(type));
@@ -412,12 +399,12 @@ static int render_query(struct req *r, const char *error, int status)
 
 	page_begin(r, "政府信息公开申请查询");
 	form_begin(r, "/ysq/query", error);
-	form_text(&r->out, "code", "查询码", post ? form_str(r, "code") : "",
+	form_text(&r->out, "code", "查询码", post ? req_form_str(r, "code") : "",
 		  20, " required autocomplete=\"off\" "
 		  "autocapitalize=\"characters\" spellcheck=\"false\"",
 		  "提交申请时页面显示的12位查询码");
 	form_text(&r->out, "last4", "手机号码后四位", post ?
-		  form_str(r, "last4") : "", 4, " required "
+		  req_form_str(r, "last4") : "", 4, " required "
 		  "inputmode=\"numeric\" pattern=\"[0-9]{4}\" "
 		  "autocomplete=\"off\"",
 		  "申请时所填联系电话的后四位");
@@ -545,8 +532,8 @@ static void file_button(struct req *r, json_t *files, int64_t id)
 	html(&r->out, "<li><form method=\"post\" action=\"/ysq/query/file\" "
 	     "class=\"inline\">");
 	html_hidden(&r->out, "csrf", session_csrf(r));
-	html_hidden(&r->out, "code", form_str(r, "code"));
-	html_hidden(&r->out, "last4", form_str(r, "last4"));
+	html_hidden(&r->out, "code", req_form_str(r, "code"));
+	html_hidden(&r->out, "last4", req_form_str(r, "last4"));
 	html(&r->out, "<input type=\"hidden\" name=\"file\" value=\"%I\">"
 	     "<button type=\"submit\">下载：%s</button> <span class=\"muted\">"
 	     "（%I KB）</span></form></li>", id,
@@ -652,7 +639,7 @@ static int send_reply_file(struct req *r, int64_t id)
 	char obj[48];
 	int status;
 
-	if (parse_int64(form_str(r, "file"), 1, INT64_MAX, &fid) ||
+	if (parse_int64(req_form_str(r, "file"), 1, INT64_MAX, &fid) ||
 	    case_get(r->db, id, &c, &err) || !desk_reply_out(&c) ||
 	    !is_reply_file(&c, fid)) {
 		case_info_release(&c);

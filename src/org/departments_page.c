@@ -110,7 +110,7 @@ static int render_departments(struct req *r, const struct dept_form *f,
 		return req_db_fail(r, rc);
 	}
 	page_begin(r, "部门管理");
-	org_error_box(r, error);
+	page_alert(&r->out, NULL, error);
 	dept_table(r, &t);
 	dept_create_form(r, &t, f);
 	page_end(r);

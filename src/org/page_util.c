@@ -101,13 +101,6 @@ int org_service_fail(struct req *r, const struct fz_err *e)
 			e->code[0] ? e->code : "internal", "%s", e->msg);
 }
 
-void org_error_box(struct req *r, const char *msg)
-{
-	if (msg && *msg)
-		html(&r->out, "<div class=\"error\" role=\"alert\"><p>%s</p>"
-		     "</div>", msg);
-}
-
 void org_put_time(struct buf *b, int64_t t, const char *never)
 {
 	char iso[21], local[17];

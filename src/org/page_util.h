@@ -74,8 +74,6 @@ const struct actor *org_actor(struct req *r, struct org_actor *who);
 bool org_form_refusal(const struct fz_err *e);
 /* The error page (or JSON error) for a service refusal; its status. */
 int org_service_fail(struct req *r, const struct fz_err *e);
-/* The form's error box, when there is a message. */
-void org_error_box(struct req *r, const char *msg);
 /* A <time> in local minutes, or `never` (muted) when t <= 0. */
 void org_put_time(struct buf *b, int64_t t, const char *never);
 /* account_create by the signed-in administrator with a generated

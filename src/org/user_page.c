@@ -230,7 +230,7 @@ static int render_user(struct req *r, const struct user *u,
 	snprintf(title, sizeof(title), "用户：%s", u->display_name);
 	page_begin(r, title);
 	html(&r->out, "<p><a href=\"/admin/users\">返回用户列表</a></p>");
-	org_error_box(r, error);
+	page_alert(&r->out, NULL, error);
 	user_facts(&r->out, u, &x);
 	user_edit_form(r, u, &t, v);
 	user_roles_form(r, u, v->roles);

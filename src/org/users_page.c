@@ -167,7 +167,7 @@ static int render_new_form(struct req *r, const struct user_form *f,
 	if (rc < 0)
 		return req_db_fail(r, rc);
 	page_begin(r, "新建用户");
-	org_error_box(r, error);
+	page_alert(&r->out, NULL, error);
 	html(&r->out, "<form method=\"post\" action=\"/admin/users\" "
 	     "class=\"form card\">");
 	html_hidden(&r->out, "csrf", session_csrf(r));

@@ -335,13 +335,8 @@ void permit_batch_check_late(struct permit_batch *b,
 /* `s` cut to fewer than `n` bytes at a character boundary, into out. */
 static void cut_utf8(const char *s, char *out, size_t n)
 {
-	size_t k = strlen(s);
+	size_t k = utf8_cut(s, strlen(s), n - 1);
 
-	if (k >= n) {
-		k = n - 1;
-		while (k && ((unsigned char)s[k] & 0xc0) == 0x80)
-			k--;
-	}
 	memcpy(out, s, k);
 	out[k] = '\0';
 }
@@ -602,32 +597,25 @@ int permit_import(struct db *db, const struct attach_store *s,
 	"fulltext, COALESCE(fulltext_id, 0), published_at, imported_from, " \
 	"COALESCE(created_by, 0), created_at"
 
-static char *col_text(struct db_rows *r, int c)
-{
-	const char *s = db_text(r, c);
-
-	return xstrdup(s ? s : "");
-}
-
 static void row_read(struct db_rows *r, struct permit *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->id = db_int(r, 0);
-	p->item = col_text(r, 1);
-	p->decision_no = col_text(r, 2);
-	p->holder = col_text(r, 3);
+	p->item = db_strdup(r, 1);
+	p->decision_no = db_strdup(r, 2);
+	p->holder = db_strdup(r, 3);
 	p->holder_kind = str_eq(db_text(r, 4), "person") ? PERMIT_PERSON :
 			 PERMIT_ORG;
-	p->holder_code = col_text(r, 5);
-	p->decided_on = col_text(r, 6);
-	p->valid_from = col_text(r, 7);
-	p->valid_to = col_text(r, 8);
-	p->authority = col_text(r, 9);
-	p->legal_basis = col_text(r, 10);
+	p->holder_code = db_strdup(r, 5);
+	p->decided_on = db_strdup(r, 6);
+	p->valid_from = db_strdup(r, 7);
+	p->valid_to = db_strdup(r, 8);
+	p->authority = db_strdup(r, 9);
+	p->legal_basis = db_strdup(r, 10);
 	p->fulltext = db_int(r, 11) != 0;
 	p->fulltext_id = db_int(r, 12);
 	p->published_at = db_int(r, 13);
-	p->imported_from = col_text(r, 14);
+	p->imported_from = db_strdup(r, 14);
 	p->created_by = db_int(r, 15);
 	p->created_at = db_int(r, 16);
 }
@@ -743,7 +731,7 @@ int permit_item_names(struct db *db, char ***out)
 		return db_errcode(db);
 	while ((rc = db_next(r)) == 1) {
 		*out = xrealloc(*out, (n + 2) * sizeof(**out));
-		(*out)[n++] = col_text(r, 0);
+		(*out)[n++] = db_strdup(r, 0);
 		(*out)[n] = NULL;
 	}
 	db_rows_free(r);

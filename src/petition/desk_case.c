@@ -45,9 +45,7 @@ int desk_case_render(struct req *r, const struct engine_ctx *e,
 	if (p->back)
 		html(&r->out, "<p><a href=\"%s\">%s</a></p>", p->back,
 		     p->back_label);
-	if (p->error)
-		html(&r->out, "<div class=\"error\" role=\"alert\">%s</div>",
-		     p->error);
+	page_alert(&r->out, NULL, p->error);
 	rc = p->cards(p->arg, &acts);
 	page_end(r);
 	action_list_release(&acts);

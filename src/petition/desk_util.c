@@ -88,14 +88,12 @@ static int load_names(struct db *db, const char *sql, struct desk_name **v,
 	if (!rows)
 		return db_errcode(db);
 	while ((rc = db_next(rows)) == 1) {
-		const char *s = db_text(rows, 1);
-
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*v = xrealloc(*v, cap * sizeof(**v));
 		}
 		(*v)[*n].id = db_int(rows, 0);
-		(*v)[(*n)++].name = xstrdup(s ? s : "");
+		(*v)[(*n)++].name = db_strdup(rows, 1);
 	}
 	db_rows_free(rows);
 	return rc < 0 ? rc : 0;

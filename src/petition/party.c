@@ -268,13 +268,6 @@ int party_insert(struct db *db, int64_t case_id, struct party_new *n)
 	return rc < 0 ? rc : 0;
 }
 
-static char *dup_text(struct db_rows *rows, int col)
-{
-	const char *s = db_text(rows, col);
-
-	return xstrdup(s ? s : "");
-}
-
 int party_load(struct db *db, int64_t case_id, struct party_row *p)
 {
 	struct db_rows *rows;
@@ -290,15 +283,15 @@ int party_load(struct db *db, int64_t case_id, struct party_row *p)
 	rc = db_next(rows);
 	if (rc == 1) {
 		p->found = true;
-		p->name = dup_text(rows, 0);
-		p->id_number = dup_text(rows, 1);
-		p->phone = dup_text(rows, 2);
-		p->address = dup_text(rows, 3);
+		p->name = db_strdup(rows, 0);
+		p->id_number = db_strdup(rows, 1);
+		p->phone = db_strdup(rows, 2);
+		p->address = db_strdup(rows, 3);
 		p->accused_dept_id = db_int(rows, 4);
 		p->online = db_int(rows, 5) != 0;
-		p->satisfaction = dup_text(rows, 6);
+		p->satisfaction = db_strdup(rows, 6);
 		p->rated_at = db_int(rows, 7);
-		p->email = dup_text(rows, 8);
+		p->email = db_strdup(rows, 8);
 	} else {
 		p->name = xstrdup("");
 		p->id_number = xstrdup("");
@@ -538,13 +531,6 @@ static const int input_order[PARTY_FORM_KINDS][NINPUTS] = {
 #undef AST
 #undef AON
 
-static const char *posted(struct req *r, const char *key)
-{
-	const char *s = r->method == HM_POST ? req_form(r, key) : NULL;
-
-	return s ? s : "";
-}
-
 /* form_text() with the mark of a required field beside the label, as
  * the inputs drawn from a definition have it (desk_field_input()): the
  * applicant's form marks what it needs rather than what it does not. */
@@ -579,18 +565,18 @@ void party_inputs(struct buf *b, struct req *r, enum party_form kind)
 		(kind == PARTY_FORM_APPLICANT_ONLINE &&
 		 str_starts(inputs[k].attrs[kind], " required") ?
 		 marked_text : form_text)(b, inputs[k].name,
-			inputs[k].label[kind], posted(r, inputs[k].name), max,
+			inputs[k].label[kind], req_posted(r, inputs[k].name), max,
 			inputs[k].attrs[kind], inputs[k].hint[kind]);
 	}
 }
 
 void party_from_form(struct req *r, struct party *p)
 {
-	p->name = xstrdup(posted(r, inputs[IN_NAME].name));
-	p->id_number = xstrdup(posted(r, inputs[IN_ID_NUMBER].name));
-	p->phone = xstrdup(posted(r, inputs[IN_PHONE].name));
-	p->address = xstrdup(posted(r, inputs[IN_ADDRESS].name));
-	p->email = xstrdup(posted(r, inputs[IN_EMAIL].name));
+	p->name = xstrdup(req_posted(r, inputs[IN_NAME].name));
+	p->id_number = xstrdup(req_posted(r, inputs[IN_ID_NUMBER].name));
+	p->phone = xstrdup(req_posted(r, inputs[IN_PHONE].name));
+	p->address = xstrdup(req_posted(r, inputs[IN_ADDRESS].name));
+	p->email = xstrdup(req_posted(r, inputs[IN_EMAIL].name));
 }
 
 /* ---- query codes ---- */
@@ -903,10 +889,10 @@ static void cand_add(struct dup_cands *l, struct db_rows *rows,
 	}
 	d = &l->v[l->n++];
 	d->id = id;
-	d->number = dup_text(rows, 1);
-	d->title = dup_text(rows, 2);
-	d->state = dup_text(rows, 3);
-	d->proc = dup_text(rows, 4);
+	d->number = db_strdup(rows, 1);
+	d->title = db_strdup(rows, 2);
+	d->state = db_strdup(rows, 3);
+	d->proc = db_strdup(rows, 4);
 	d->version = (int)db_int(rows, 5);
 	d->why = why;
 }
@@ -1063,10 +1049,8 @@ int party_indexes(struct db *db, int64_t case_id, char phone[65], char id[65])
 		return db_errcode(db);
 	rc = db_next(rows);
 	if (rc == 1) {
-		snprintf(phone, 65, "%s", db_text(rows, 0) ?
-			 db_text(rows, 0) : "");
-		snprintf(id, 65, "%s", db_text(rows, 1) ?
-			 db_text(rows, 1) : "");
+		snprintf(phone, 65, "%s", db_str(rows, 0));
+		snprintf(id, 65, "%s", db_str(rows, 1));
 	}
 	db_rows_free(rows);
 	return rc < 0 ? rc : 0;

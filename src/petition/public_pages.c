@@ -34,13 +34,6 @@
 
 #define MSG_NOT_FOUND "未查到对应的事项。请核对查询码和手机号码后四位。"
 
-static const char *form_str(struct req *r, const char *key)
-{
-	const char *s = req_form(r, key);
-
-	return s ? s : "";
-}
-
 static const struct wf_field *request_types(void)
 {
 	const struct workflow *h = workflow_find("hotline", 0);
@@ -90,7 +83,7 @@ static int render_new(struct req *r, const char *error, int status)
 {
 	struct buf *b = &r->out;
 	bool post = r->method == HM_POST;
-	const char *kind = post ? form_str(r, "kind") : "petition";
+	const char *kind = post ? req_form_str(r, "kind") : "petition";
 
 	page_begin(r, "网上信访和12345热线诉求");
 	html(b, "<p class=\"lead\">您可以在这里向新昌高新园区提出信访事项或"
@@ -103,15 +96,15 @@ static int render_new(struct req *r, const char *error, int status)
 	kind_radio(b, "hotline", "12345热线诉求（咨询、求助、投诉、举报、建议）",
 		   kind);
 	html(b, "</fieldset>");
-	type_select(b, post ? form_str(r, "request_type") : "");
-	form_text(b, "title", "标题", post ? form_str(r, "title") : "",
+	type_select(b, post ? req_form_str(r, "request_type") : "");
+	form_text(b, "title", "标题", post ? req_form_str(r, "title") : "",
 		  TITLE_MAX_CHARS, " required", NULL);
 	html(b, "<div class=\"field\"><label for=\"content\">内容</label>"
 	     "<textarea id=\"content\" "
 	     "name=\"content\" rows=\"8\" maxlength=\"%d\" required "
 	     "aria-describedby=\"content-hint\">%s</textarea>"
 	     "<p class=\"muted\" id=\"content-hint\">请写明请求、事实和理由。</p></div>",
-	     CONTENT_MAX_CHARS, post ? form_str(r, "content") : "");
+	     CONTENT_MAX_CHARS, post ? req_form_str(r, "content") : "");
 	html(b, "<div class=\"field\"><label for=\"attachments\">材料（选填）"
 	     "</label><input id=\"attachments\" name=\"attachments\" "
 	     "type=\"file\" multiple accept=\"%s\" "
@@ -225,7 +218,7 @@ int page_public_done(struct req *r)
 static int check_text(struct req *r, const char *key, const char *label,
 		      size_t max, struct fz_err *err)
 {
-	const char *s = form_str(r, key);
+	const char *s = req_form_str(r, key);
 	size_t n = utf8_chars(s, strlen(s));
 
 	if (!n || strspn(s, " \t\r\n") == strlen(s))
@@ -243,26 +236,26 @@ static json_t *submit_fields(struct req *r, bool hotline)
 
 	if (hotline)
 		return json_pack("{s:s,s:s,s:s,s:s}", "request_type",
-				 form_str(r, "request_type"), "channel", "web",
-				 "title", form_str(r, "title"), "content",
-				 form_str(r, "content"));
+				 req_form_str(r, "request_type"), "channel", "web",
+				 "title", req_form_str(r, "title"), "content",
+				 req_form_str(r, "content"));
 	desk_today(today);
 	return json_pack("{s:s,s:s,s:s,s:s}", "channel", "online", "title",
-			 form_str(r, "title"), "content",
-			 form_str(r, "content"), "received_date", today);
+			 req_form_str(r, "title"), "content",
+			 req_form_str(r, "content"), "received_date", today);
 }
 
 static int submit_check(struct req *r, bool *hotline, struct party *p,
 			struct fz_err *err)
 {
-	const char *kind = form_str(r, "kind");
+	const char *kind = req_form_str(r, "kind");
 	const struct wf_field *types = request_types();
 
 	*hotline = strcmp(kind, "hotline") == 0;
 	if (!*hotline && strcmp(kind, "petition") != 0)
 		return fz_fail(err, 400, "field_required", "请选择提交方式");
-	if (*hotline && (!types || !*form_str(r, "request_type") ||
-			 !wf_option_label(types, form_str(r, "request_type"))))
+	if (*hotline && (!types || !*req_form_str(r, "request_type") ||
+			 !wf_option_label(types, req_form_str(r, "request_type"))))
 		return fz_fail(err, 400, "field_required", "请选择诉求类型");
 	if (check_text(r, "title", "标题", TITLE_MAX_CHARS, err) ||
 	    check_text(r, "content", "内容", CONTENT_MAX_CHARS, err))
@@ -334,11 +327,11 @@ static void query_fields(struct buf *b, struct req *r)
 {
 	bool post = r->method == HM_POST;
 
-	form_text(b, "code", "查询码", post ? form_str(r, "code") : "", 20,
+	form_text(b, "code", "查询码", post ? req_form_str(r, "code") : "", 20,
 		  " required autocomplete=\"off\" "
 		  "autocapitalize=\"characters\" spellcheck=\"false\"",
 		  "提交时页面显示的12位查询码");
-	form_text(b, "last4", "手机号码后四位", post ? form_str(r, "last4") :
+	form_text(b, "last4", "手机号码后四位", post ? req_form_str(r, "last4") :
 		  "", 4, " required inputmode=\"numeric\" pattern=\"[0-9]{4}\" "
 		  "autocomplete=\"off\"", NULL);
 }
@@ -369,8 +362,8 @@ static void rating_form(struct req *r)
 	html(b, "<section class=\"card\" aria-labelledby=\"rate-h\">"
 	     "<h2 id=\"rate-h\">评价</h2>");
 	form_begin(r, "/petition/query/rate", NULL);
-	html_hidden(b, "code", form_str(r, "code"));
-	html_hidden(b, "last4", form_str(r, "last4"));
+	html_hidden(b, "code", req_form_str(r, "code"));
+	html_hidden(b, "last4", req_form_str(r, "last4"));
 	html(b, "<fieldset><legend>您对答复是否满意？</legend>");
 	for (i = 0; f && i < f->nvalues; i++)
 		html(b, "<label class=\"check\"><input type=\"radio\" "
@@ -497,8 +490,8 @@ int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 	if (!ratelimit_take(RL_SEARCH, key))
 		return req_fail(r, 429, "rate_limited", "查询过于频繁，请稍后"
 				"再试");
-	rc = query_code_find(r->db, r->w->srv->keyring, form_str(r, "code"),
-			     form_str(r, "last4"), id);
+	rc = query_code_find(r->db, r->w->srv->keyring, req_form_str(r, "code"),
+			     req_form_str(r, "last4"), id);
 	if (rc == 0) {
 		int kind = lookup_kind(r->db, *id, disclosure);
 
@@ -539,7 +532,7 @@ int page_public_rate(struct req *r)
 {
 	const struct wf_field *f = NULL;
 	const struct workflow *h = workflow_find("hotline", 0);
-	const char *sat = form_str(r, "satisfaction");
+	const char *sat = req_form_str(r, "satisfaction");
 	struct case_info c = { 0 };
 	struct fz_err err = { 0 };
 	char obj[40];

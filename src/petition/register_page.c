@@ -34,13 +34,6 @@ static const struct workflow *form_workflow(struct req *r)
 	return desk_procedure(p) ? workflow_find(p, 0) : NULL;
 }
 
-static const char *form_str(struct req *r, const char *key)
-{
-	const char *s = req_form(r, key);
-
-	return s ? s : "";
-}
-
 static void accused_select(struct buf *b, const struct desk_names *names,
 			   int64_t cur)
 {
@@ -164,7 +157,7 @@ static int register_done(struct req *r, struct intake *in, int rc)
 
 static int parse_accused(struct req *r, int64_t *out)
 {
-	const char *s = form_str(r, "accused_dept");
+	const char *s = req_form_str(r, "accused_dept");
 	int64_t n = 0;
 
 	*out = 0;

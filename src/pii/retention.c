@@ -434,11 +434,9 @@ static int select_files(struct job *j, int64_t after, struct file *v,
 	if (!rows)
 		return db_errcode(j->db);
 	while ((rc = db_next(rows)) == 1 && *n < RETENTION_BATCH) {
-		const char *t = db_text(rows, 2);
-
 		v[*n].id = db_int(rows, 0);
 		v[*n].case_id = db_int(rows, 1);
-		v[(*n)++].storage = xstrdup(t ? t : "");
+		v[(*n)++].storage = db_strdup(rows, 2);
 	}
 	db_rows_free(rows);
 	return rc < 0 ? rc : 0;

@@ -43,13 +43,6 @@ static const char live_sql[] = FEED_COLS "WHERE p.published_at > 0 AND "
 static const char gone_sql[] = FEED_COLS "WHERE p.published_at > 0 AND "
 	"p.withdrawn_at >= ? ORDER BY p.withdrawn_at DESC, p.id DESC LIMIT ?";
 
-static const char *col(struct db_rows *q, int i)
-{
-	const char *s = db_text(q, i);
-
-	return s ? s : "";
-}
-
 /* The first SUMMARY_CHARS characters of `body`, on one line. */
 static void summary(struct buf *b, const char *body)
 {
@@ -88,23 +81,23 @@ static void entry(struct req *r, const char *origin, struct db_rows *q)
 	char pub[21], upd[21];
 	int64_t p = db_int(q, 5), u = db_int(q, 6);
 
-	entry_id(&url, origin, col(q, 0));
+	entry_id(&url, origin, db_str(q, 0));
 	clock_iso_utc(p, pub);
 	clock_iso_utc(u > p ? u : p, upd);
 	html(b, "<entry><id>%s</id><title>%s</title><link rel=\"alternate\" "
 	     "type=\"text/html\" href=\"%s\"/><published>%s</published>"
 	     "<updated>%s</updated><author><name>%s</name></author>",
-	     buf_cstr(&url), col(q, 1), buf_cstr(&url), pub, upd, col(q, 3));
-	if (*col(q, 10))
-		html(b, "<category term=\"%s\" label=\"%s\"/>", col(q, 10),
-		     col(q, 11));
-	summary(b, col(q, 2));
-	html(b, "<content type=\"text\">索引号：%s\n", col(q, 0));
-	if (*col(q, 9))
-		html(b, "文号：%s\n", col(q, 9));
-	if (*col(q, 4))
-		html(b, "信息来源：%s\n", col(q, 4));
-	html(b, "\n%s</content></entry>\n", col(q, 2));
+	     buf_cstr(&url), db_str(q, 1), buf_cstr(&url), pub, upd, db_str(q, 3));
+	if (*db_str(q, 10))
+		html(b, "<category term=\"%s\" label=\"%s\"/>", db_str(q, 10),
+		     db_str(q, 11));
+	summary(b, db_str(q, 2));
+	html(b, "<content type=\"text\">索引号：%s\n", db_str(q, 0));
+	if (*db_str(q, 9))
+		html(b, "文号：%s\n", db_str(q, 9));
+	if (*db_str(q, 4))
+		html(b, "信息来源：%s\n", db_str(q, 4));
+	html(b, "\n%s</content></entry>\n", db_str(q, 2));
 	buf_release(&url);
 }
 
@@ -113,11 +106,11 @@ static void tombstone(struct req *r, const char *origin, struct db_rows *q)
 	struct buf url = BUF_INIT;
 	char when[21];
 
-	entry_id(&url, origin, col(q, 0));
+	entry_id(&url, origin, db_str(q, 0));
 	clock_iso_utc(db_int(q, 7), when);
 	html(&r->out, "<at:deleted-entry ref=\"%s\" when=\"%s\"><at:comment>"
 	     "已撤回：%s</at:comment></at:deleted-entry>\n", buf_cstr(&url),
-	     when, col(q, 8));
+	     when, db_str(q, 8));
 	buf_release(&url);
 }
 

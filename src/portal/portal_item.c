@@ -94,13 +94,6 @@ struct item {
 	bool degraded;            /* a part could not be shown: not kept */
 };
 
-static char *col(struct db_rows *rows, int i)
-{
-	const char *s = db_text(rows, i);
-
-	return xstrdup(s ? s : "");
-}
-
 static void item_release(struct item *it)
 {
 	free(it->index_no);
@@ -148,19 +141,19 @@ static int item_query(struct db *db, const char *sql, const char *fmt,
 		}
 		found = true;
 		it->id = db_int(rows, 0);
-		it->index_no = col(rows, 1);
-		it->title = col(rows, 2);
-		it->body = col(rows, 3);
-		it->doc_no = col(rows, 4);
-		it->publisher = col(rows, 5);
-		it->source = col(rows, 6);
-		it->formed_on = col(rows, 7);
+		it->index_no = db_strdup(rows, 1);
+		it->title = db_strdup(rows, 2);
+		it->body = db_strdup(rows, 3);
+		it->doc_no = db_strdup(rows, 4);
+		it->publisher = db_strdup(rows, 5);
+		it->source = db_strdup(rows, 6);
+		it->formed_on = db_strdup(rows, 7);
 		it->published_at = db_int(rows, 8);
 		it->withdrawn_at = db_int(rows, 9);
-		it->withdraw_reason = col(rows, 10);
+		it->withdraw_reason = db_strdup(rows, 10);
 		it->visits = db_int(rows, 11);
-		it->cat_code = col(rows, 12);
-		it->cat_name = col(rows, 13);
+		it->cat_code = db_strdup(rows, 12);
+		it->cat_name = db_strdup(rows, 13);
 		add_file(it, rows);
 	}
 	db_rows_free(rows);

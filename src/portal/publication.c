@@ -37,30 +37,23 @@
 	"publications p LEFT JOIN catalogue c ON c.id = p.catalogue_id " \
 	"WHERE p.id = ?"
 
-static char *col(struct db_rows *rows, int i)
-{
-	const char *s = db_text(rows, i);
-
-	return xstrdup(s ? s : "");
-}
-
 static void item_from_row(struct db_rows *rows, struct pub_item *p)
 {
 	p->id = db_int(rows, 0);
 	p->case_id = db_int(rows, 1);
-	p->index_no = col(rows, 2);
-	p->title = col(rows, 3);
-	p->body = col(rows, 4);
-	p->doc_no = col(rows, 5);
-	p->publisher = col(rows, 6);
-	p->source = col(rows, 7);
-	p->formed_on = col(rows, 8);
+	p->index_no = db_strdup(rows, 2);
+	p->title = db_strdup(rows, 3);
+	p->body = db_strdup(rows, 4);
+	p->doc_no = db_strdup(rows, 5);
+	p->publisher = db_strdup(rows, 6);
+	p->source = db_strdup(rows, 7);
+	p->formed_on = db_strdup(rows, 8);
 	p->catalogue_id = db_int(rows, 9);
-	p->catalogue_code = col(rows, 10);
-	p->catalogue_name = col(rows, 11);
+	p->catalogue_code = db_strdup(rows, 10);
+	p->catalogue_name = db_strdup(rows, 11);
 	p->published_at = db_int(rows, 12);
 	p->withdrawn_at = db_int(rows, 13);
-	p->withdraw_reason = col(rows, 14);
+	p->withdraw_reason = db_strdup(rows, 14);
 	p->visits = db_int(rows, 15);
 	p->review_round = (int)db_int(rows, 16);
 	p->created_by = db_int(rows, 17);
@@ -335,13 +328,13 @@ int pub_findings(struct db *db, int64_t id, int round,
 		f = &(*out)[(*n)++];
 		f->id = db_int(rows, 0);
 		f->round = (int)db_int(rows, 1);
-		f->source = col(rows, 2);
-		f->kind = col(rows, 3);
+		f->source = db_strdup(rows, 2);
+		f->kind = db_strdup(rows, 3);
 		f->start = db_int(rows, 4);
 		f->length = db_int(rows, 5);
-		f->masked = col(rows, 6);
-		f->resolution = col(rows, 7);
-		f->reason = col(rows, 8);
+		f->masked = db_strdup(rows, 6);
+		f->resolution = db_strdup(rows, 7);
+		f->reason = db_strdup(rows, 8);
 		f->resolved_by = db_int(rows, 9);
 		f->resolved_at = db_int(rows, 10);
 	}

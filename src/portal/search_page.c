@@ -19,6 +19,7 @@
 #include "core/util.h"
 #include "http/html.h"
 #include "http/http.h"
+#include "http/layout.h"
 #include "http/ratelimit.h"
 #include "portal/portal_ui.h"
 #include "portal/search.h"
@@ -120,9 +121,7 @@ static void search_form(struct req *r, const struct view *v,
 {
 	struct buf *b = &r->out;
 
-	if (error)
-		html(b, "<div class=\"error\" role=\"alert\"><p>%s</p></div>",
-		     error);
+	page_alert(b, NULL, error);
 	html(b, "<form class=\"filters\" method=\"get\" action=\"/gk/search\" "
 	     "role=\"search\"><div class=\"field\"><label for=\"q\">检索词"
 	     "</label><input id=\"q\" name=\"q\" type=\"search\" value=\"%s\" "

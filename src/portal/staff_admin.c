@@ -151,9 +151,7 @@ static int render_catalogue(struct req *r, const char *error, int status)
 	     "<p class=\"lead\">主动公开的信息按目录分类（《政府信息公开条例》"
 	     "第十二条）。门户网站按此目录展示，停用的分类不再用于新信息。"
 	     "</p>");
-	if (error)
-		html(&r->out, "<div class=\"error\" role=\"alert\">%s</div>",
-		     error);
+	page_alert(&r->out, NULL, error);
 	catalogue_table(r, &cat);
 	if (is_officer(r))
 		create_form(r, &cat);
@@ -306,9 +304,7 @@ static int render_settings(struct req *r, const char *error, int status)
 		return req_db_fail(r, rc);
 	page_begin(r, "政务公开设置");
 	html(&r->out, "<p><a href=\"/publications\">返回政务公开</a></p>");
-	if (error)
-		html(&r->out, "<div class=\"error\" role=\"alert\">%s</div>",
-		     error);
+	page_alert(&r->out, NULL, error);
 	org_form(r, &s);
 	terms_form(r, &s);
 	rc = channels_card(r);

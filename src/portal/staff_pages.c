@@ -318,13 +318,6 @@ static void rows_release(struct rows *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static char *dup_col(struct db_rows *q, int i)
-{
-	const char *s = db_text(q, i);
-
-	return xstrdup(s ? s : "");
-}
-
 #define LIST_COLS \
 	"SELECT p.id, p.case_id, p.index_no, p.title, COALESCE(c.name, ''), " \
 	"k.state, p.formed_on, p.published_at, p.withdrawn_at FROM " \
@@ -353,11 +346,11 @@ static int read_rows(struct db *db, struct db_rows *q, struct rows *l,
 		memset(x, 0, sizeof(*x));
 		x->id = db_int(q, 0);
 		x->case_id = db_int(q, 1);
-		x->index_no = dup_col(q, 2);
-		x->title = dup_col(q, 3);
-		x->cat = dup_col(q, 4);
-		x->state = dup_col(q, 5);
-		x->formed_on = dup_col(q, 6);
+		x->index_no = db_strdup(q, 2);
+		x->title = db_strdup(q, 3);
+		x->cat = db_strdup(q, 4);
+		x->state = db_strdup(q, 5);
+		x->formed_on = db_strdup(q, 6);
 		x->published_at = db_int(q, 7);
 		x->withdrawn_at = db_int(q, 8);
 	}

@@ -133,7 +133,7 @@ static int setting_get(struct db *db, const char *key, char **out)
 		return db_errcode(db);
 	rc = db_next(rows);
 	if (rc == 1)
-		*out = xstrdup(db_text(rows, 0) ? db_text(rows, 0) : "");
+		*out = db_strdup(rows, 0);
 	db_rows_free(rows);
 	return rc < 0 ? rc : 0;
 }

@@ -376,8 +376,7 @@ int page_case_stats(struct req *r)
 		return req_db_fail(r, rc);
 	if (parse_params(r, this_year, &p, &err)) {
 		page_begin(r, TITLE);
-		html(&r->out, "<div class=\"error\" role=\"alert\" "
-		     "id=\"filter-error\"><p>%s</p></div>", err.msg);
+		page_alert(&r->out, "filter-error", err.msg);
 		filter_form(r, years, nyears, this_year, &p, true);
 		page_end(r);
 		free(years);

@@ -324,6 +324,18 @@ const char *db_text(struct db_rows *r, int col)
 	return r->db->ops->col_text(r, col);
 }
 
+const char *db_str(struct db_rows *r, int col)
+{
+	const char *s = db_text(r, col);
+
+	return s ? s : "";
+}
+
+char *db_strdup(struct db_rows *r, int col)
+{
+	return xstrdup(db_str(r, col));
+}
+
 bool db_isnull(struct db_rows *r, int col)
 {
 	if (!col_ok(r, col))

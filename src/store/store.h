@@ -82,6 +82,10 @@ int db_next(struct db_rows *r);
 int64_t db_int(struct db_rows *r, int col);
 /* Text of a column, NULL for SQL NULL; valid until the next db_next(). */
 const char *db_text(struct db_rows *r, int col);
+/* db_text(), with "" for SQL NULL. */
+const char *db_str(struct db_rows *r, int col);
+/* A copy of db_str(), the caller's to free. */
+char *db_strdup(struct db_rows *r, int col);
 bool db_isnull(struct db_rows *r, int col);
 void db_rows_free(struct db_rows *r);
 /* The code of the last failure on this connection. */

@@ -81,6 +81,23 @@ static void test_utf8_chars(void **state)
 	assert_int_equal(utf8_chars(LIT("\xf0\x9f\x98\x80!")), 2);
 }
 
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	/* 法 and 治 are three bytes each */
+	assert_int_equal(utf8_cut(LIT("法治"), 6), 6);
+	assert_int_equal(utf8_cut(LIT("法治"), 7), 6);
+	assert_int_equal(utf8_cut(LIT("法治"), 5), 3);
+	assert_int_equal(utf8_cut(LIT("法治"), 4), 3);
+	assert_int_equal(utf8_cut(LIT("法治"), 3), 3);
+	assert_int_equal(utf8_cut(LIT("法治"), 2), 0);
+	assert_int_equal(utf8_cut(LIT("a法"), 3), 1);
+	assert_int_equal(utf8_cut(LIT("ab"), 1), 1);
+	assert_int_equal(utf8_cut(LIT("\xf0\x9f\x98\x80!"), 4), 4);
+	assert_int_equal(utf8_cut(LIT("\xf0\x9f\x98\x80!"), 3), 0);
+	assert_int_equal(utf8_cut(LIT(""), 0), 0);
+}
+
 /* ---- text_sanitize_log ---- */
 
 static void assert_log_line(const char *s, size_t n, const char *want)
@@ -536,6 +553,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_WB_06_utf8_valid),
 		cmocka_unit_test(test_utf8_chars),
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_AD_08_log_escape),
 		cmocka_unit_test(test_urlencoded_table),
 		cmocka_unit_test(test_WB_06_urlencoded_invalid_text),

@@ -21,9 +21,9 @@
 #include "http/html.h"
 #include "http/http.h"
 #include "http/layout.h"
-#include "http/server.h"
 #include "permit/permit.h"
 #include "portal/portal_feeds.h"
+#include "portal/portal_ui.h"
 #include "pii/pii.h"
 #include "store/store.h"
 
@@ -216,25 +216,6 @@ int page_gk_permit_file(struct req *r)
 
 /* ---- the feed ---- */
 
-/* Whether a Host header may go into a link: a name or address and a
- * port, nothing else. */
-static bool host_ok(const char *h)
-{
-	size_t n = h ? strlen(h) : 0;
-
-	return n && n <= 255 && strspn(h, "abcdefghijklmnopqrstuvwxyz"
-				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-				       ".-:[]") == n;
-}
-
-static void base_url(struct req *r, char out[300])
-{
-	const char *h = req_header(r, "Host");
-
-	snprintf(out, 300, "%s://%s", r->w->srv->cfg.behind_tls ? "https" :
-		 "http", host_ok(h) ? h : "localhost");
-}
-
 static void feed_item(struct buf *b, const char *base, const struct permit *p)
 {
 	struct buf holder = BUF_INIT;
@@ -259,13 +240,16 @@ int page_gk_permits_feed(struct req *r)
 				   .page = 1, .size = FEED_ITEMS };
 	struct permit_list l;
 	struct buf *b = &r->out;
-	char base[300], now[PORTAL_RFC822_LEN];
+	struct buf origin = BUF_INIT;
+	const char *base;
+	char now[PORTAL_RFC822_LEN];
 	size_t i;
 	int rc = permit_list_load(r->db, &f, &l);
 
 	if (rc < 0)
 		return req_db_fail(r, rc);
-	base_url(r, base);
+	portal_origin(r, &origin);
+	base = buf_cstr(&origin);
 	portal_rfc822(clock_now(), true, now);
 	html(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version="
 	     "\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel>"
@@ -278,6 +262,7 @@ int page_gk_permits_feed(struct req *r)
 	for (i = 0; i < l.n; i++)
 		feed_item(b, base, &l.v[i]);
 	html(b, "</channel></rss>\n");
+	buf_release(&origin);
 	permit_list_release(&l);
 	r->ctype = "application/rss+xml; charset=utf-8";
 	return 200;

@@ -13,9 +13,14 @@ char *i18n_convert(void **handle, const char *s)
 	char *out;
 
 	/* OpenCC handles are not thread-safe: one per thread, made lazily
-	 * because loading the dictionaries takes a few milliseconds. */
+	 * because loading the dictionaries takes a few milliseconds.  The
+	 * Taiwan standard forms (s2tw: 為, 眾, 裡, 核准, 峰) rather than
+	 * OpenCC's own (s2t: 爲, 衆, 裏, 覈准, 峯), which readers of
+	 * Traditional characters take for errors and which change the
+	 * names of shops and people; words are converted alike, without
+	 * Taiwan's vocabulary. */
 	if (!*handle) {
-		opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD);
+		opencc_t cc = opencc_open("s2tw.json");
 
 		if (cc == (opencc_t)-1)
 			return NULL;

@@ -1,7 +1,7 @@
 /* i18n.h: Simplified to Traditional Chinese through OpenCC
  *
  * Pages are written in Simplified Chinese.  A visitor who picks 繁體 gets
- * the same page converted phrase by phrase (OpenCC s2t), which gets
+ * the same page converted phrase by phrase (OpenCC s2tw), which gets
  * 干部→幹部, 规范→規範, 后公开→後公開 right where a character table does not.
  */
 #ifndef FZ_I18N_H

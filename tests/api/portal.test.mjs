@@ -240,6 +240,9 @@ describe(`public portal (${backend})`, () => {
 			assert.ok(h.includes(w), w);
 		for (const w of ['干部', '規范', '后公開', '筑牢', '范圍'])
 			assert.ok(!h.includes(w), w);
+		// the characters readers use (為), not OpenCC's own (爲)
+		assert.ok(h.includes('為進一步規範'));
+		assert.ok(!h.includes('爲'));
 		assert.match(h, /<html lang="zh-Hant"/);
 	});
 

@@ -47,20 +47,35 @@ void page_asset_url(struct req *r, const char *path)
 	html(&r->out, "/static/%s?v=%u", path, v);
 }
 
-static void lang_switch(struct req *r)
+/* Each label in its own script: 简体 as character references, which
+ * the conversion of a 繁體 page leaves alone, and 繁體 as it is written.
+ * The way back is this page with its query, so that a search, a page
+ * of a list or a chosen year stays as it was. */
+#define LABEL_HANS "&#31616;&#20307;"
+#define LABEL_HANT "繁體"
+
+void page_lang_switch(struct req *r)
 {
 	struct buf *b = &r->out;
-	const char *back = r->path ? r->path : "/";
+	struct buf back = BUF_INIT;
 
+	buf_puts(&back, r->path ? r->path : "/");
+	if (r->raw_query && *r->raw_query && r->method == HM_GET) {
+		buf_putc(&back, '?');
+		buf_puts(&back, r->raw_query);
+	}
 	html(b, "<div class=\"lang\" role=\"group\" aria-label=\"文字\">");
 	if (r->hant)
-		html(b, "<a href=\"/lang/hans?next=%u\" lang=\"zh-Hans\">简体"
-		     "</a><span aria-current=\"true\">繁体</span>", back);
+		html(b, "<a href=\"/lang/hans?next=%u\" lang=\"zh-Hans\" "
+		     "rel=\"nofollow\">%r</a><span aria-current=\"true\" "
+		     "lang=\"zh-Hant\">%r</span>", buf_cstr(&back), LABEL_HANS,
+		     LABEL_HANT);
 	else
-		html(b, "<span aria-current=\"true\">简体</span>"
-		     "<a href=\"/lang/hant?next=%u\" lang=\"zh-Hant\">繁体</a>",
-		     back);
+		html(b, "<span aria-current=\"true\">%r</span><a href=\""
+		     "/lang/hant?next=%u\" lang=\"zh-Hant\" rel=\"nofollow\">"
+		     "%r</a>", LABEL_HANS, buf_cstr(&back), LABEL_HANT);
 	html(b, "</div>");
+	buf_release(&back);
 }
 
 static void nav_bar(struct req *r)
@@ -146,7 +161,7 @@ void page_begin(struct req *r, const char *title)
 	     "<a class=\"skip\" href=\"#main\">跳到正文</a>"
 	     "<header class=\"site-header\"><div class=\"bar\">"
 	     "<a class=\"brand\" href=\"/\">%s</a>", SITE_NAME);
-	lang_switch(r);
+	page_lang_switch(r);
 	user_box(r);
 	html(b, "</div>");
 	nav_bar(r);

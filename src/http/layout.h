@@ -19,6 +19,8 @@ void page_error(struct req *r, int status, const char *msg);
  * `id` (may be NULL) lets a field point at it with aria-describedby. */
 struct buf;
 void page_alert(struct buf *b, const char *id, const char *msg);
+/* The 简体/繁體 switch, leading back to this page. */
+void page_lang_switch(struct req *r);
 /* A link to a static asset with its cache-busting version. */
 void page_asset_url(struct req *r, const char *path);
 

@@ -102,20 +102,15 @@ void portal_font_links(struct req *r)
 	html(&r->out, "</span></p>");
 }
 
-static void lang_switch(struct req *r)
+/* The section the page is in is marked; as "page" only on the section's
+ * own page, since an item or a category is not the home page. */
+static const char *nav_current(struct req *r, const char *current,
+			       const char *href)
 {
-	struct buf *b = &r->out;
-
-	html(b, "<div class=\"lang\" role=\"group\" aria-label=\"文字\">");
-	if (r->hant)
-		html(b, "<a href=\"/lang/hans?next=%u\" lang=\"zh-Hans\" "
-		     "rel=\"nofollow\">简体</a><span aria-current=\"true\">"
-		     "繁体</span>", r->path);
-	else
-		html(b, "<span aria-current=\"true\">简体</span><a href=\""
-		     "/lang/hant?next=%u\" lang=\"zh-Hant\" rel=\"nofollow\">"
-		     "繁体</a>", r->path);
-	html(b, "</div>");
+	if (!current || !str_eq(current, href))
+		return "";
+	return r->path && str_eq(r->path, href) ? " aria-current=\"page\"" :
+						  " aria-current=\"true\"";
 }
 
 static void nav_bar(struct req *r, const char *current)
@@ -128,8 +123,7 @@ static void nav_bar(struct req *r, const char *current)
 		if (nav[i].route && !portal_route_exists(r, nav[i].route))
 			continue;
 		html(b, "<li><a href=\"%s\"%r>%s</a></li>", nav[i].href,
-		     current && str_eq(current, nav[i].href) ?
-		     " aria-current=\"page\"" : "", nav[i].label);
+		     nav_current(r, current, nav[i].href), nav[i].label);
 	}
 	html(b, "</ul></nav>");
 }
@@ -164,7 +158,7 @@ void portal_begin(struct req *r, const struct portal_page *p)
 	html(b, "</head><body><a class=\"skip\" href=\"#main\">跳到正文</a>"
 	     "<header class=\"site-header portal-header\"><div class=\"bar\">"
 	     "<a class=\"brand\" href=\"/\">%s</a>", PORTAL_NAME);
-	lang_switch(r);
+	page_lang_switch(r);
 	if (r->user)
 		html(b, "<a class=\"login-link\" href=\"/\">我的工作台</a>");
 	else

@@ -232,6 +232,15 @@ describe(`public portal (${backend})`, () => {
 		assert.match(g.bodyText, /noindex/);
 	});
 
+	it('the menu marks the section, and the page only on its own', async () => {
+		const c = browser(srv);
+		const home = (await c.get('/gk/')).bodyText;
+		assert.match(home, /<a href="\/gk\/" aria-current="page">首页/);
+		const item = (await view(c, items.notice.path)).bodyText;
+		assert.match(item, /<a href="\/gk\/" aria-current="true">首页/);
+		assert.doesNotMatch(item, /aria-current="page"/);
+	});
+
 	it('the 繁體 page converts phrases, not characters', async () => {
 		const c = browser(srv);
 		c.cookies.set('fz_lang', 'hant');

@@ -27,6 +27,7 @@
 #include "http/html.h"
 #include "http/http.h"
 #include "http/layout.h"
+#include "petition/petition.h"
 #include "report/case_stats.h"
 #include "store/store.h"
 
@@ -467,9 +468,26 @@ static const char *const list_cols[] = {
 struct listing {
 	struct buf *b;
 	const struct cs_depts *depts;
+	const struct desk_ctx *ctx; /* the viewer */
 	int64_t first, last;        /* rows shown: [first, last) */
-	int64_t n, legal;
+	int64_t n, legal, closed;   /* closed: rows the viewer may not open */
 };
+
+/* Whether the viewer may open the case's page (the desk's rule): the
+ * statistics count every case, but link only those, so that a number
+ * does not lead to a page saying the case does not exist. */
+static bool may_open(const struct listing *l, int64_t id)
+{
+	struct case_info c;
+	struct fz_err err;
+	bool ok;
+
+	if (case_get(l->ctx->e.db, id, &c, &err))
+		return false;
+	ok = desk_may_read(&l->ctx->e, &c);
+	case_info_release(&c);
+	return ok;
+}
 
 static void day_cell(struct buf *b, cal_day d)
 {
@@ -492,9 +510,15 @@ static int list_row(const struct cs_case *c, void *arg)
 	l->legal += c->legal;
 	if (l->n++ < l->first || l->n > l->last)
 		return 0;
-	html(b, "<tr><th scope=\"row\" class=\"nowrap\"><a "
-	     "href=\"/petitions/%I\">%s</a></th><td>%s</td>", c->id,
-	     c->number, c->source);
+	if (may_open(l, c->id)) {
+		html(b, "<tr><th scope=\"row\" class=\"nowrap\"><a "
+		     "href=\"/petitions/%I\">%s</a></th>", c->id, c->number);
+	} else {
+		html(b, "<tr><th scope=\"row\" class=\"nowrap\">%s</th>",
+		     c->number);
+		l->closed++;
+	}
+	html(b, "<td>%s</td>", c->source);
 	day_cell(b, c->received);
 	html(b, "<td>%s</td><td>%s</td>", cs_dept_name(l->depts, c->dept_id),
 	     c->state_label);
@@ -540,7 +564,8 @@ int page_case_stats_list(struct req *r)
 	struct cs_depts depts;
 	struct cs_filter f;
 	struct buf rows = BUF_INIT, what = BUF_INIT;
-	struct listing l = { &rows, &depts, 0, 0, 0, 0 };
+	struct desk_ctx ctx;
+	struct listing l = { .b = &rows, .depts = &depts, .ctx = &ctx };
 	int64_t page;
 	int rc;
 
@@ -549,6 +574,7 @@ int page_case_stats_list(struct req *r)
 	rc = cs_depts_load(r->db, &depts);
 	if (rc < 0)
 		return req_db_fail(r, rc);
+	desk_ctx_init(r, r->db, &ctx);
 	l.first = (page - 1) * LIST_PAGE;
 	l.last = page * LIST_PAGE;
 	rc = case_stats_cases(r->db, &f, today, list_row, &l);
@@ -567,7 +593,12 @@ int page_case_stats_list(struct req *r)
 	html(&r->out, "<p class=\"lead\">%s：共 %I 件", buf_cstr(&what), l.n);
 	if (f.measure == CS_LEGAL)
 		html(&r->out, "，法律顾问介入 %I 次", l.legal);
-	html(&r->out, "。</p><p><a href=\"/stats/cases?year=%d%r\">返回统计表"
+	html(&r->out, "。</p>");
+	if (l.closed)
+		html(&r->out, "<p class=\"muted\">没有链接的案件编号属于其他"
+		     "部门办理的事项，本页只列出统计所需的信息；如需查看，请联系"
+		     "承办部门。</p>");
+	html(&r->out, "<p><a href=\"/stats/cases?year=%d%r\">返回统计表"
 	     "</a></p><div class=\"table-wrap\"><table class=\"data\">"
 	     "<caption>%s</caption>", f.year, f.dept_id ? "&amp;by=dept" : "",
 	     buf_cstr(&what));

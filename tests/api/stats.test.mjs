@@ -550,4 +550,33 @@ describe('case statistics of the demonstration data', () => {
 		assert.ok(Number(by('total').legal_review) > 0,
 			'legal advisers involved in petition replies');
 	});
+
+	// A clerk of 经济发展局 sees every case in the figures, but a case
+	// number links only where the case's page opens for them.
+	it('a list links the cases the viewer may open, and only those',
+	async (t) => {
+		const c = await loginAs(srv, 'clerk');
+		const res = await c.get('/stats/cases/list?procedure=hotline&' +
+			'year=2022');
+		assert.equal(res.status, 200);
+		const rows = res.bodyText.match(/<tr><th scope="row"[^>]*>.*?<\/th>/g)
+			?? [];
+		if (!rows.length) {
+			t.skip('the demonstration has no 2022 hotline cases');
+			return;
+		}
+		const linked = rows.map((r) => r.match(/href="(\/petitions\/\d+)"/))
+			.filter(Boolean).map((m) => m[1]);
+		assert.ok(linked.length > 0, 'some cases are the clerk\'s');
+		assert.ok(linked.length < rows.length, 'some are others\'');
+		for (const href of linked)
+			assert.equal((await c.get(href)).status, 200, href);
+		assert.match(res.bodyText, /没有链接的案件编号属于其他部门/);
+		const leader = await loginAs(srv, 'leader');
+		const all = (await leader.get('/stats/cases/list?procedure=' +
+			'hotline&year=2022')).bodyText;
+		assert.equal((all.match(/href="\/petitions\/\d+"/g) ?? []).length,
+			rows.length, 'a leader opens every case');
+		assert.doesNotMatch(all, /没有链接的案件编号/);
+	});
 });

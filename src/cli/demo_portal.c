@@ -39,6 +39,7 @@
 #include "engine/engine.h"
 #include "ogi/report.h"
 #include "portal/publication.h"
+#include "report/case_stats.h"
 #include "store/store.h"
 
 #define BATCH 10            /* items written per transaction */
@@ -60,6 +61,19 @@ struct item {
 	 * redact, 'j' justify with `reason` (NULL: none are expected) */
 	const char *settle;
 	const char *reason;
+};
+
+/* The notices on the hotline's work in a period: their bodies say
+ * {received} and {on_time_rate} where the figures go, counted from the
+ * records as the statistics count them on the day the notice is
+ * drafted, so that no figure in them is typed. */
+static const struct period {
+	const char *title, *from, *to;
+} periods[] = {
+	{ "2021年上半年园区政务服务热线办理情况通报", "2021-01-01",
+	  "2021-06-30" },
+	{ "2022年前三季度园区政务服务热线办理情况通报", "2022-01-01",
+	  "2022-09-30" },
 };
 
 static const struct item items_2021[] = {
@@ -144,9 +158,9 @@ static const struct item items_2021[] = {
 	  "公务接待和因公出国（境）。", NULL, NULL },
 	{ "2021-08-03", "08", CW, NULL,
 	  "2021年上半年园区政务服务热线办理情况通报",
-	  "2021年上半年，园区共受理政务服务热线工单146件，按期办结率100%。"
-	  "\n群众反映较多的是道路积水、企业噪声和劳动报酬问题，均已由承办部门"
-	  "办理答复并回访。", NULL, NULL },
+	  "2021年上半年，园区共受理政务服务热线工单{received}件，按期办结率"
+	  "{on_time_rate}。\n群众反映较多的是道路积水、企业噪声和劳动报酬问题，"
+	  "均已由承办部门办理答复并回访。", NULL, NULL },
 	{ "2021-08-24", "06", CW, NULL,
 	  "智造大道雨污分流改造工程招标结果公示",
 	  "智造大道雨污分流改造工程已完成公开招标，现将中标结果公示如下。\n"
@@ -295,8 +309,9 @@ static const struct item items_2022[] = {
 	  "项目审批、征地拆迁和信访办理各环节。", NULL, NULL },
 	{ "2022-11-08", "08", CW, NULL,
 	  "2022年前三季度园区政务服务热线办理情况通报",
-	  "2022年1至9月，园区共受理政务服务热线工单246件，按期办结率100%。"
-	  "\n群众反映集中的问题已建立清单，逐项跟踪落实。", NULL, NULL },
+	  "2022年1至9月，园区共受理政务服务热线工单{received}件，按期办结率"
+	  "{on_time_rate}。\n群众反映集中的问题已建立清单，逐项跟踪落实。", NULL,
+	  NULL },
 	{ "2022-11-15", "08", CW, NULL,
 	  "关于加强冬季园区企业安全生产和消防工作的通知",
 	  "各入园企业：\n请各企业开展冬季消防安全自查，规范电气线路和危险"
@@ -419,6 +434,95 @@ static int settle(struct step *s, int64_t when)
 	return rc;
 }
 
+/* ---- the hotline notices' figures ---- */
+
+struct tally {
+	cal_day from, to;
+	int64_t received, due, on_time;
+};
+
+static int tally_case(const struct cs_case *c, void *arg)
+{
+	struct tally *t = arg;
+
+	if (c->received < t->from || c->received > t->to)
+		return 0;
+	t->received++;
+	t->due += c->in[CS_DUE];
+	t->on_time += c->in[CS_ON_TIME];
+	return 0;
+}
+
+static const struct period *period_of(const struct item *it)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(periods); i++)
+		if (!strcmp(periods[i].title, it->title))
+			return &periods[i];
+	return NULL;
+}
+
+/* The body of a notice of `periods` with its figures written in. */
+static int tally_body(struct db *db, const struct item *it,
+		      const struct period *pd, cal_day today, struct buf *out)
+{
+	struct cs_filter f = { .procedure = "hotline", .measure = CS_RECEIVED };
+	struct tally t = { 0 };
+	char n[24], rate[16];
+	const char *p;
+	int rc;
+
+	if (cal_parse(pd->from, &t.from) || cal_parse(pd->to, &t.to))
+		return error("demo: bad period %s–%s", pd->from, pd->to);
+	f.year = cs_year_of(t.from);
+	rc = case_stats_cases(db, &f, today, tally_case, &t);
+	if (rc)
+		return rc;
+	snprintf(n, sizeof(n), "%lld", (long long)t.received);
+	cs_format_rate(cs_permille(t.on_time, t.due), rate);
+	for (p = it->body; *p; p++) {
+		if (!strncmp(p, "{received}", 10)) {
+			buf_puts(out, n);
+			p += 9;
+		} else if (!strncmp(p, "{on_time_rate}", 14)) {
+			buf_puts(out, rate);
+			p += 13;
+		} else {
+			buf_putc(out, *p);
+		}
+	}
+	return buf_err(out);
+}
+
+/* Create the item's draft, formed on `fday` (`formed`). */
+static int draft(struct pub_env *env, const struct item *it,
+		 const char *fday, cal_day formed, int64_t *id,
+		 struct fz_err *err)
+{
+	const struct period *pd = period_of(it);
+	struct buf body = BUF_INIT;
+	json_t *fields;
+	int rc = 0;
+
+	if (pd)
+		rc = tally_body(env->e->db, it, pd, formed, &body);
+	else
+		buf_puts(&body, it->body);
+	if (rc)
+		return rc;
+	fields = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "title", it->title,
+			   "body", buf_cstr(&body), "catalogue", it->cat,
+			   "formed_on", fday, "channels", it->channels,
+			   "source", "新昌高新园区");
+	if (it->doc_no)
+		json_object_set_new(fields, "doc_no", json_string(it->doc_no));
+	rc = pub_create(env, fields, NULL, id, err);
+	json_decref(fields);
+	buf_release(&body);
+	return rc;
+}
+
 /* Draft, review, approve and publish one item; the steps a working day
  * or a few apart, publication within `room` working days of drafting. */
 static int run_item(struct demo *d, const struct item *it, size_t k,
@@ -432,7 +536,6 @@ static int run_item(struct demo *d, const struct item *it, size_t k,
 	cal_day day = 0, formed;
 	char fday[11];
 	int gap = 1 + (int)(k % 3), rc;
-	json_t *fields;
 
 	if (cal_parse(it->formed, &day))
 		return error("demo: bad date %s", it->formed);
@@ -451,15 +554,7 @@ static int run_item(struct demo *d, const struct item *it, size_t k,
 		fday[4] = '-';
 		rc = gi_report_draft(&env, (int)year - 1, fday, &s.id, &err);
 	} else {
-		fields = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "title",
-				   it->title, "body", it->body, "catalogue",
-				   it->cat, "formed_on", fday, "channels",
-				   it->channels, "source", "新昌高新园区");
-		if (it->doc_no)
-			json_object_set_new(fields, "doc_no",
-					    json_string(it->doc_no));
-		rc = pub_create(&env, fields, NULL, &s.id, &err);
-		json_decref(fields);
+		rc = draft(&env, it, fday, formed, &s.id, &err);
 	}
 	if (rc)
 		return refused(&s, "draft", &err);

@@ -256,6 +256,26 @@ describe(`demo desk records (${backend})`, () => {
 		}
 	});
 
+	// The portal's notices on the hotline's work carry no typed figure:
+	// the tickets registered in their period, all closed on time.
+	it('the hotline notices agree with the records', () => {
+		const cst = (d) => Date.parse(`${d}T00:00:00+08:00`) / 1000;
+		for (const [title, from, to, words] of [
+			['2021年上半年园区政务服务热线办理情况通报', '2021-01-01',
+				'2021-07-01', '2021年上半年'],
+			['2022年前三季度园区政务服务热线办理情况通报', '2022-01-01',
+				'2022-10-01', '2022年1至9月']]) {
+			const n = count(srv, "FROM cases WHERE proc = 'hotline' " +
+				`AND created_at >= ${cst(from)} AND created_at < ` +
+				`${cst(to)}`);
+			assert.ok(n > 100, `${title}: ${n}`);
+			const body = query(srv, 'SELECT body FROM publications ' +
+				`WHERE title = '${title}'`);
+			assert.ok(body.includes(`${words}，园区共受理政务服务热线` +
+				`工单${n}件，按期办结率100.0%。`), `${title}: ${body}`);
+		}
+	});
+
 	it('hotline tickets were called back, mostly to satisfaction',
 	() => {
 		const calls = 'FROM case_events e JOIN cases c ON ' +

@@ -64,6 +64,11 @@ int page_metrics(struct req *r)
 	return 200;
 }
 
+int page_favicon(struct req *r)
+{
+	return req_redirect(r, "/static/img/favicon.svg");
+}
+
 /* GET /lang/hant, /lang/hans: remember the choice for a year and go
  * back to the page it was made on. */
 int page_lang(struct req *r)

@@ -12,6 +12,8 @@ struct req;
 int page_healthz(struct req *r);
 int page_metrics(struct req *r);
 int page_lang(struct req *r);
+/* GET /favicon.ico, which browsers ask for whatever a page names. */
+int page_favicon(struct req *r);
 
 /* auth/pages.c */
 int page_home(struct req *r);

@@ -19,6 +19,8 @@
 const struct route app_routes[] = {
 	{ GET, "/static/*", PERM_PUBLIC, RF_NO_RATE, static_handler, "static" },
 	{ GET, "/healthz", PERM_PUBLIC, RF_NO_RATE, page_healthz, "healthz" },
+	{ GET, "/favicon.ico", PERM_PUBLIC, RF_NO_RATE, page_favicon,
+	  "favicon" },
 	{ GET, "/metrics", PERM_METRICS, RF_API, page_metrics, "metrics" },
 	{ GET, "/lang/{}", PERM_PUBLIC, 0, page_lang, "lang" },
 

@@ -95,6 +95,15 @@ describe(`http server (${backend})`, () => {
 		assert.match(bad, /^HTTP\/1\.1 400|^$/);
 	});
 
+	it('/favicon.ico leads to the site\'s icon', async () => {
+		const c = new Client(srv.url);
+		const r = await c.get('/favicon.ico');
+		assert.equal(r.status, 303);
+		const icon = await c.get(r.headers.get('location'));
+		assert.equal(icon.status, 200);
+		assert.match(icon.headers.get('content-type'), /^image\/svg\+xml/);
+	});
+
 	it('the 繁體 switch converts phrase by phrase and is remembered', async () => {
 		const c = new Client(srv.url);
 		const r = await c.get('/lang/hant?next=/login');

@@ -8,6 +8,7 @@
  */
 #include "permit/permit_pages.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "auth/session.h"
 #include "calendar/calendar.h"
 #include "core/clock.h"
+#include "core/utf8.h"
 #include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
@@ -30,7 +32,6 @@
 
 #define RATE_YEARS 6               /* years in the rate table */
 #define DEFAULT_AUTHORITY "新昌高新园区管理委员会"
-#define Q_MAX_CHARS 60
 
 static const char *const common_items[] = {
 	"建设工程规划许可", "建筑工程施工许可", "排污许可", "食品经营许可",
@@ -80,7 +81,7 @@ void permit_html_pager(struct buf *b, const char *path, const char *args,
 	html(b, "<nav class=\"pager\" aria-label=\"分页\">");
 	if (page > 1)
 		html(b, "<a href=\"%s?%rpage=%I\" rel=\"prev\">上一页</a>",
-		     path, args, page > pages && pages ? pages : page - 1);
+		     path, args, page - 1);
 	html(b, "<span>第 %I 页，共 %I 页</span>", page, pages ? pages : 1);
 	if (page < pages)
 		html(b, "<a href=\"%s?%rpage=%I\" rel=\"next\">下一页</a>",
@@ -88,23 +89,9 @@ void permit_html_pager(struct buf *b, const char *path, const char *args,
 	html(b, "</nav>");
 }
 
-int permit_query_year(struct req *r)
-{
-	const char *s = req_query(r, "year");
-	int64_t y;
+/* ---- the query of a list, shared with public.c ---- */
 
-	return s && parse_int64(s, 1970, 9998, &y) == 0 ? (int)y : 0;
-}
-
-int64_t permit_query_page(struct req *r)
-{
-	const char *s = req_query(r, "page");
-	int64_t p;
-
-	return s && parse_int64(s, 1, PERMIT_PAGE_MAX, &p) == 0 ? p : 1;
-}
-
-/* ---- small things ---- */
+#define YEARS_MAX 200      /* 1970 to this year: decisions are never later */
 
 static const char *qstr(struct req *r, const char *k)
 {
@@ -112,6 +99,100 @@ static const char *qstr(struct req *r, const char *k)
 
 	return s ? s : "";
 }
+
+/* This year in China Standard Time. */
+static int this_year(void)
+{
+	char day[11];
+	int64_t y = 0;
+
+	cal_format(cal_day_of(clock_now()), day);
+	day[4] = '\0';
+	parse_int64(day, 1970, 9999, &y);
+	return (int)y;
+}
+
+/* The years a list may be asked for: from PERMIT_YEAR_FIRST, or the
+ * oldest decision's year if a register goes further back, to this year. */
+static int year_range(struct db *db, int *first, int *last)
+{
+	int years[YEARS_MAX];
+	size_t n;
+	int rc = permit_years(db, years, YEARS_MAX, &n);
+
+	*first = PERMIT_YEAR_FIRST;
+	*last = this_year();
+	if (rc < 0)
+		return rc;
+	if (n && years[n - 1] < *first)
+		*first = years[n - 1];
+	if (n && years[0] > *last)
+		*last = years[0];
+	return 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void complain(struct permit_query *q, const char *fmt, ...)
+{
+	size_t len = strlen(q->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q->msg + len, sizeof(q->msg) - len, fmt, ap);
+	va_end(ap);
+}
+
+int permit_query_read(struct req *r, struct permit_filter *f,
+		      struct permit_query *q)
+{
+	const char *page = qstr(r, "page");
+	int64_t n;
+	int rc;
+
+	memset(q, 0, sizeof(*q));
+	q->year = qstr(r, "year");
+	f->q = qstr(r, "q");
+	f->year = 0;
+	f->page = 1;
+	if ((rc = year_range(r->db, &q->first, &q->last)) < 0)
+		return rc;
+	/* an empty field is what the form sends for "any" */
+	if (*q->year && parse_int64(q->year, q->first, q->last, &n) == 0) {
+		f->year = (int)n;
+	} else if (*q->year) {
+		q->bad |= PERMIT_BAD_YEAR;
+		complain(q, "年度应为 %d 至 %d 之间的年份（四位数字），不填则"
+			 "不限年度。", q->first, q->last);
+	}
+	if (utf8_chars(f->q, strlen(f->q)) > PERMIT_Q_MAX_CHARS) {
+		q->bad |= PERMIT_BAD_Q;
+		complain(q, "查询内容太长，请不超过 %d 个字。",
+			 PERMIT_Q_MAX_CHARS);
+	}
+	if (*page && parse_int64(page, 1, INT64_MAX, &n)) {
+		q->bad |= PERMIT_BAD_PAGE;
+		complain(q, "页码应为从 1 开始的整数。");
+	} else if (*page) {
+		/* further than any list goes: beyond its end all the same */
+		f->page = n > PERMIT_PAGE_MAX ? PERMIT_PAGE_MAX + 1 : n;
+	}
+	return 0;
+}
+
+bool permit_page_missing(const struct permit_filter *f, int64_t total)
+{
+	int64_t pages = (total + f->size - 1) / f->size;
+
+	return f->page > 1 && f->page > pages;
+}
+
+const char *permit_field_invalid(const struct permit_query *q, unsigned bad)
+{
+	return q->bad & bad ? " aria-invalid=\"true\" aria-describedby=\""
+			      PERMIT_ERROR_ID "\"" : "";
+}
+
+/* ---- small things ---- */
 
 static const char *fstr(struct req *r, const char *k)
 {
@@ -171,28 +252,28 @@ static int rate_card(struct req *r)
 }
 
 static void list_filters(struct req *r, const struct permit_filter *f,
-			 char **items)
+			 const struct permit_query *q, char **items)
 {
 	struct buf *b = &r->out;
 	size_t i;
 
+	page_alert(b, PERMIT_ERROR_ID, q->msg);
 	html(b, "<form method=\"get\" action=\"/permits\" class=\"filters\" "
 	     "role=\"search\" aria-label=\"筛选许可记录\"><div class=\"field\">"
 	     "<label for=\"f-year\">年度</label><input id=\"f-year\" "
-	     "name=\"year\" type=\"number\" min=\"1970\" max=\"9998\" "
-	     "value=\"");
-	if (f->year)
-		html(b, "%d", f->year);
-	html(b, "\"></div><div class=\"field\"><label for=\"f-item\">许可事项"
-	     "</label><select id=\"f-item\" name=\"item\">");
+	     "name=\"year\" type=\"number\" min=\"%d\" max=\"%d\" "
+	     "value=\"%s\"%r></div><div class=\"field\"><label for=\"f-item\">"
+	     "许可事项</label><select id=\"f-item\" name=\"item\">", q->first,
+	     q->last, q->year, permit_field_invalid(q, PERMIT_BAD_YEAR));
 	html_option(b, "", "全部", !*f->item);
 	for (i = 0; items[i]; i++)
 		html_option(b, items[i], items[i], str_eq(items[i], f->item));
 	html(b, "</select></div><div class=\"field\"><label for=\"f-q\">"
 	     "相对人、代码或文书号</label><input id=\"f-q\" name=\"q\" "
-	     "type=\"search\" maxlength=\"%d\" value=\"%s\"></div>"
+	     "type=\"search\" maxlength=\"%d\" value=\"%s\"%r></div>"
 	     "<div class=\"actions\"><button type=\"submit\">筛选</button>"
-	     "</div></form>", Q_MAX_CHARS, f->q);
+	     "</div></form>", PERMIT_Q_MAX_CHARS, f->q,
+	     permit_field_invalid(q, PERMIT_BAD_Q));
 }
 
 static void fulltext_badge(struct buf *b, const struct permit *p)
@@ -234,21 +315,25 @@ static void list_table(struct req *r, const struct permit_list *l)
 	table_end(b, cols, l->n, "没有符合条件的许可记录");
 }
 
-/* GET /permits: the register, filtered by ?year= ?item= ?q=, paged. */
+/* GET /permits: the register, filtered by ?year= ?item= ?q=, paged; a
+ * query that is not understood gets the form and what to put in it. */
 int page_permits(struct req *r)
 {
-	struct permit_filter f = { 0 };
+	struct permit_filter f = { .size = PERMIT_PAGE_SIZE };
 	struct permit_list l = { 0 };
+	struct permit_query q;
 	struct buf args = BUF_INIT;
 	char **items = NULL;
 	int rc;
 
-	f.year = permit_query_year(r);
 	f.item = qstr(r, "item");
-	f.q = qstr(r, "q");
-	f.page = permit_query_page(r);
-	f.size = PERMIT_PAGE_SIZE;
-	rc = permit_list_load(r->db, &f, &l);
+	rc = permit_query_read(r, &f, &q);
+	if (rc == 0 && !q.bad)
+		rc = permit_list_load(r->db, &f, &l);
+	if (rc == 0 && !q.bad && permit_page_missing(&f, l.total)) {
+		rc = req_fail(r, 404, "not_found", "没有这一页。");
+		goto fail;
+	}
 	if (rc == 0)
 		rc = permit_item_names(r->db, &items);
 	if (rc < 0)
@@ -262,20 +347,22 @@ int page_permits(struct req *r)
 		     "primary\" href=\"/permits/new\">登记许可决定</a>"
 		     "<a class=\"button\" href=\"/permits/import\">批量导入"
 		     "</a></div>");
-	if ((rc = rate_card(r)) < 0) {
+	if (!q.bad && (rc = rate_card(r)) < 0) {
 		buf_reset(&r->out);
 		goto fail;
 	}
 	html(&r->out, "<h2>许可记录</h2>");
-	list_filters(r, &f, items);
-	list_table(r, &l);
-	if (f.year)
-		html(&args, "year=%d&amp;", f.year);
-	html(&args, "item=%u&amp;q=%u&amp;", f.item, f.q);
-	permit_html_pager(&r->out, "/permits", buf_cstr(&args), f.page,
-			  l.total);
+	list_filters(r, &f, &q, items);
+	if (!q.bad) {
+		list_table(r, &l);
+		if (f.year)
+			html(&args, "year=%d&amp;", f.year);
+		html(&args, "item=%u&amp;q=%u&amp;", f.item, f.q);
+		permit_html_pager(&r->out, "/permits", buf_cstr(&args),
+				  f.page, l.total);
+	}
 	page_end(r);
-	rc = 200;
+	rc = q.bad ? 400 : 200;
 fail:
 	buf_release(&args);
 	free_names(items);

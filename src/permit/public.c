@@ -28,14 +28,6 @@
 #include "store/store.h"
 
 #define FEED_ITEMS 50
-#define Q_MAX_CHARS 60
-
-static const char *qstr(struct req *r, const char *k)
-{
-	const char *s = req_query(r, k);
-
-	return s ? s : "";
-}
 
 /* The holder as the public sees it. */
 static void holder_html(struct buf *b, const struct permit *p)
@@ -59,50 +51,39 @@ static void intro(struct buf *b)
 	     "</p>");
 }
 
-static void search_form(struct buf *b, const struct permit_filter *f)
+static void search_form(struct buf *b, const struct permit_filter *f,
+			const struct permit_query *q)
 {
+	page_alert(b, PERMIT_ERROR_ID, q->msg);
 	html(b, "<form method=\"get\" action=\"/gk/permits\" "
 	     "class=\"filters\" role=\"search\" aria-label=\"查询行政许可\">"
 	     "<div class=\"field\"><label for=\"q\">行政相对人名称、统一社会"
 	     "信用代码或决定文书号</label><input id=\"q\" name=\"q\" "
-	     "type=\"search\" maxlength=\"%d\" value=\"%s\"></div>"
+	     "type=\"search\" maxlength=\"%d\" value=\"%s\"%r></div>"
 	     "<div class=\"field\"><label for=\"year\">决定年度</label>"
-	     "<input id=\"year\" name=\"year\" type=\"number\" "
-	     "min=\"1970\" max=\"9998\" value=\"", Q_MAX_CHARS, f->q);
-	if (f->year)
-		html(b, "%d", f->year);
-	html(b, "\"></div><div class=\"actions\"><button type=\"submit\">查询"
-	     "</button></div></form>");
+	     "<input id=\"year\" name=\"year\" type=\"number\" min=\"%d\" "
+	     "max=\"%d\" value=\"%s\"%r></div><div class=\"actions\">"
+	     "<button type=\"submit\">查询</button></div></form>",
+	     PERMIT_Q_MAX_CHARS, f->q, permit_field_invalid(q, PERMIT_BAD_Q),
+	     q->first, q->last, q->year,
+	     permit_field_invalid(q, PERMIT_BAD_YEAR));
 }
 
-/* GET /gk/permits: the public list, newest decision first. */
-int page_gk_permits(struct req *r)
+/* The table of a good query's page, and the links to the others. */
+static void results(struct buf *b, const struct permit_filter *f,
+		    const struct permit_list *l)
 {
 	static const char *const cols[] = {
 		"许可事项", "行政相对人", "决定文书号", "许可决定日期", NULL,
 	};
-	struct permit_filter f = { 0 };
-	struct permit_list l;
-	struct buf *b = &r->out, args = BUF_INIT;
+	struct buf args = BUF_INIT;
 	size_t i;
-	int rc;
 
-	f.year = permit_query_year(r);
-	f.item = "";
-	f.q = qstr(r, "q");
-	f.public_view = true;
-	f.page = permit_query_page(r);
-	f.size = PERMIT_PAGE_SIZE;
-	if ((rc = permit_list_load(r->db, &f, &l)) < 0)
-		return req_db_fail(r, rc);
-	page_begin(r, "行政许可公示");
-	intro(b);
-	search_form(b, &f);
 	html(b, "<div class=\"table-wrap\"><table class=\"data\"><caption>"
-	     "共 %I 条行政许可决定</caption>", l.total);
+	     "共 %I 条行政许可决定</caption>", l->total);
 	table_head(b, cols);
-	for (i = 0; i < l.n; i++) {
-		const struct permit *p = &l.v[i];
+	for (i = 0; i < l->n; i++) {
+		const struct permit *p = &l->v[i];
 
 		html(b, "<tr><th scope=\"row\"><a href=\"/gk/permits/%I\">%s"
 		     "</a></th><td>", p->id, p->item);
@@ -110,17 +91,51 @@ int page_gk_permits(struct req *r)
 		html(b, "</td><td>%s</td><td class=\"nowrap\">%s</td></tr>",
 		     p->decision_no, p->decided_on);
 	}
-	table_end(b, cols, l.n, "没有查到符合条件的行政许可决定");
-	if (f.year)
-		html(&args, "year=%d&amp;", f.year);
-	html(&args, "q=%u&amp;", f.q);
-	permit_html_pager(b, "/gk/permits", buf_cstr(&args), f.page, l.total);
+	table_end(b, cols, l->n, "没有查到符合条件的行政许可决定");
+	if (f->year)
+		html(&args, "year=%d&amp;", f->year);
+	html(&args, "q=%u&amp;", f->q);
+	permit_html_pager(b, "/gk/permits", buf_cstr(&args), f->page,
+			  l->total);
+	buf_release(&args);
+}
+
+/* GET /gk/permits: the public list, newest decision first; a query that
+ * is not understood gets the form and what to put in it. */
+int page_gk_permits(struct req *r)
+{
+	struct portal_page pp = {
+		.title = "行政许可公示", .nav = "/gk/permits",
+		.feed = "/gk/permits.xml",
+		.feed_title = "新昌高新园区行政许可公示",
+	};
+	struct permit_filter f = { .item = "", .public_view = true,
+				   .size = PERMIT_PAGE_SIZE };
+	struct permit_list l = { 0 };
+	struct permit_query q;
+	struct buf *b = &r->out;
+	int rc;
+
+	rc = permit_query_read(r, &f, &q);
+	if (rc == 0 && !q.bad)
+		rc = permit_list_load(r->db, &f, &l);
+	if (rc < 0)
+		return req_db_fail(r, rc);
+	if (!q.bad && permit_page_missing(&f, l.total)) {
+		permit_list_release(&l);
+		return portal_not_found(r, "没有这一页。");
+	}
+	pp.noindex = q.bad != 0;
+	portal_begin(r, &pp);
+	intro(b);
+	search_form(b, &f, &q);
+	if (!q.bad)
+		results(b, &f, &l);
 	html(b, "<p><a href=\"/gk/permits.xml\" type=\"application/rss+xml\">"
 	     "RSS 订阅</a></p>");
-	page_end(r);
-	buf_release(&args);
+	portal_end(r);
 	permit_list_release(&l);
-	return 200;
+	return q.bad ? 400 : 200;
 }
 
 static int load(struct req *r, struct permit *p)
@@ -129,12 +144,12 @@ static int load(struct req *r, struct permit *p)
 	int rc;
 
 	if (req_path_id(r, 0, &id) < 0)
-		return req_fail(r, 404, "not_found", "没有这条行政许可公示");
+		return portal_not_found(r, "没有这条行政许可公示。");
 	rc = permit_get(r->db, id, p);
 	if (rc < 0)
 		return req_db_fail(r, rc);
 	if (rc == 1)
-		return req_fail(r, 404, "not_found", "没有这条行政许可公示");
+		return portal_not_found(r, "没有这条行政许可公示。");
 	return 0;
 }
 
@@ -164,7 +179,8 @@ int page_gk_permit(struct req *r)
 
 	if (rc)
 		return rc;
-	page_begin(r, "行政许可决定公示");
+	portal_begin(r, &(struct portal_page){ .title = "行政许可决定公示",
+					       .nav = "/gk/permits" });
 	html(b, "<dl class=\"card\"><dt>许可事项</dt><dd>%s</dd><dt>决定文书号"
 	     "</dt><dd>%s</dd><dt>行政相对人名称</dt><dd>", p.item,
 	     p.decision_no);
@@ -185,7 +201,7 @@ int page_gk_permit(struct req *r)
 	when[10] = '\0';           /* the date is enough */
 	html(b, "</dd><dt>公示时间</dt><dd>%s</dd></dl>", when);
 	html(b, "<p><a href=\"/gk/permits\">返回行政许可公示</a></p>");
-	page_end(r);
+	portal_end(r);
 	permit_release(&p);
 	return 200;
 }
@@ -203,8 +219,7 @@ int page_gk_permit_file(struct req *r)
 		return rc;
 	attach_store_from_req(r, &s);
 	if (!p.fulltext_id || p.holder_kind == PERMIT_PERSON)
-		rc = req_fail(r, 404, "not_found", "这条行政许可公示没有可"
-			      "下载的全文");
+		rc = portal_not_found(r, "这条行政许可公示没有可下载的全文。");
 	else if (attach_open(r->db, &s, p.fulltext_id, &blob, &err))
 		rc = req_fail(r, err.status, err.code, "%s", err.msg);
 	else

@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "portal/portal_feeds.h"
 #include "portal/portal_ui.h"
+#include "portal/search.h"
 #include "store/store.h"
 
 #define HOME_LATEST 10            /* items under 最新信息 */
@@ -56,8 +57,9 @@ static void search_box(struct req *r)
 	html(&r->out, "<form class=\"gk-search\" method=\"get\" "
 	     "action=\"/gk/search\" role=\"search\"><label for=\"gk-q\">"
 	     "检索政府信息</label><input id=\"gk-q\" name=\"q\" type=\"search\" "
-	     "maxlength=\"100\" placeholder=\"输入关键词，如：征地\">"
-	     "<button type=\"submit\" class=\"primary\">检索</button></form>");
+	     "maxlength=\"%d\" required placeholder=\"输入关键词，如：征地\">"
+	     "<button type=\"submit\" class=\"primary\">检索</button></form>",
+	     SEARCH_QUERY_MAX);
 }
 
 static void service_links(struct req *r)

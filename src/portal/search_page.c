@@ -16,6 +16,8 @@
 
 #include <opencc/opencc.h>
 
+#include "calendar/calendar.h"
+#include "core/clock.h"
 #include "core/util.h"
 #include "http/html.h"
 #include "http/http.h"
@@ -29,6 +31,7 @@
 #define PAGE_MAX 1000             /* deeper pages are not worth a query */
 #define PAGER_SPAN 2
 #define QUERY_BYTES_MAX 400       /* refused before counting characters */
+#define YEAR_FIRST 2000           /* ?y= from here, or the oldest item's */
 
 /* The messages below say "40 个字". */
 _Static_assert(SEARCH_QUERY_MAX == 40, "update the messages");
@@ -41,6 +44,7 @@ struct view {
 	struct portal_cats cats;
 	const struct portal_cat *cat;
 	int first, last;              /* the years there are items of */
+	const char *bad;              /* the id of the field found wrong */
 };
 
 static const char *param(struct req *r, const char *name)
@@ -50,17 +54,56 @@ static const char *param(struct req *r, const char *name)
 	return s ? s : "";
 }
 
-static void read_view(struct req *r, struct view *v)
+/* This year in China Standard Time. */
+static int this_year(void)
 {
-	int64_t n;
+	char day[11];
+	int64_t y = 0;
+
+	cal_format(cal_day_of(clock_now()), day);
+	day[4] = '\0';
+	parse_int64(day, 1970, 9999, &y);
+	return (int)y;
+}
+
+/* The section, year and page asked for; NULL, or what is wrong with
+ * them and what is taken (msg holds it when it names numbers).  An empty
+ * parameter is what the form sends for "all". */
+static const char *read_view(struct req *r, struct view *v, char *msg,
+			     size_t msg_size)
+{
+	const char *y = param(r, "y"), *page = param(r, "page");
+	int first = YEAR_FIRST, last = this_year();
+	int64_t n = 0;
 
 	v->q = req_query(r, "q");
 	v->code = param(r, "c");
 	v->cat = *v->code ? portal_cat_by_code(&v->cats, v->code) : NULL;
-	if (!v->cat)
+	v->page = 1;
+	/* a year of the items' is always taken, even an odd one */
+	if (v->first && v->first < first)
+		first = v->first;
+	if (v->last > last)
+		last = v->last;
+	if (*v->code && !v->cat) {
 		v->code = "";
-	v->year = parse_int64(param(r, "y"), 1000, 9999, &n) ? 0 : (int)n;
-	v->page = parse_int64(param(r, "page"), 1, PAGE_MAX, &n) ? 1 : n;
+		v->bad = "c";
+		return "没有这个栏目，请从“栏目”列表中选择，或选择“全部栏目”。";
+	}
+	if (*y && parse_int64(y, first, last, &n)) {
+		v->bad = "y";
+		snprintf(msg, msg_size, "发布年份应为 %d 至 %d 之间的年份（四位"
+			 "数字），或选择“全部年份”。", first, last);
+		return msg;
+	}
+	v->year = *y ? (int)n : 0;
+	if (*page && parse_int64(page, 1, PAGE_MAX, &n)) {
+		snprintf(msg, msg_size, "页码应为 1 至 %d 之间的整数。",
+			 PAGE_MAX);
+		return msg;
+	}
+	v->page = *page ? n : 1;
+	return NULL;
 }
 
 /* ---- the form ---- */
@@ -116,22 +159,34 @@ static void year_options(struct buf *b, const struct view *v)
 	}
 }
 
+#define ERROR_ID "search-error"
+
+/* The attributes that mark field `id` when it is the one found wrong. */
+static const char *invalid(const struct view *v, const char *id)
+{
+	return v->bad && str_eq(v->bad, id) ? " aria-invalid=\"true\" "
+	       "aria-describedby=\"" ERROR_ID "\"" : "";
+}
+
 static void search_form(struct req *r, const struct view *v,
 			const char *error)
 {
 	struct buf *b = &r->out;
+	bool bad_q = v->bad && str_eq(v->bad, "q");
 
-	page_alert(b, NULL, error);
+	page_alert(b, ERROR_ID, error);
 	html(b, "<form class=\"filters\" method=\"get\" action=\"/gk/search\" "
 	     "role=\"search\"><div class=\"field\"><label for=\"q\">检索词"
 	     "</label><input id=\"q\" name=\"q\" type=\"search\" value=\"%s\" "
-	     "maxlength=\"100\" aria-describedby=\"q-hint\"%r></div>"
-	     "<div class=\"field\"><label for=\"c\">栏目</label>"
-	     "<select id=\"c\" name=\"c\">", v->q ? v->q : "",
-	     error ? " aria-invalid=\"true\"" : "");
+	     "maxlength=\"%d\" required aria-describedby=\"q-hint%r\"%r>"
+	     "</div><div class=\"field\"><label for=\"c\">栏目</label>"
+	     "<select id=\"c\" name=\"c\"%r>", v->q ? v->q : "",
+	     SEARCH_QUERY_MAX, bad_q ? " " ERROR_ID : "",
+	     bad_q ? " aria-invalid=\"true\"" : "", invalid(v, "c"));
 	cat_options(b, v);
 	html(b, "</select></div><div class=\"field\"><label for=\"y\">"
-	     "发布年份</label><select id=\"y\" name=\"y\">");
+	     "发布年份</label><select id=\"y\" name=\"y\"%r>",
+	     invalid(v, "y"));
 	year_options(b, v);
 	html(b, "</select></div><div class=\"actions\"><button type=\"submit\" "
 	     "class=\"primary\">检索</button></div></form>"
@@ -335,12 +390,13 @@ static const char *check_query(const char *q)
 	return NULL;
 }
 
-/* GET /gk/search: the form, and with ?q= the results. */
+/* GET /gk/search: the form, and with ?q= the results; parameters that
+ * are not understood get the form and what to put in it. */
 int portal_search(struct req *r)
 {
 	struct view v = { 0 };
 	const char *error = NULL;
-	char key[96];
+	char key[96], msg[200];
 	int rc, status = 200;
 
 	if ((rc = portal_font_redirect(r)))
@@ -352,8 +408,10 @@ int portal_search(struct req *r)
 		portal_cats_release(&v.cats);
 		return req_db_fail(r, rc);
 	}
-	read_view(r, &v);
-	if (v.q && (error = check_query(v.q))) {
+	error = read_view(r, &v, msg, sizeof(msg));
+	if (!error && v.q && (error = check_query(v.q)))
+		v.bad = "q";
+	if (error) {
 		status = 400;
 	} else if (v.q) {
 		snprintf(key, sizeof(key), "search:%s", r->ip);

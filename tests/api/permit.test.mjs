@@ -314,6 +314,122 @@ describe(`permits register (${backend})`, () => {
 		assert.match(hant.bodyText, /行政許可公示/);
 	});
 
+	it('the public pages are in the portal\'s frame', async () => {
+		for (const url of ['/gk/permits', '/gk/permits?year=abc']) {
+			const r = await anon.get(url);
+			assert.match(r.bodyText,
+				/<a class="brand" href="\/">新昌高新园区政府信息公开<\/a>/);
+			assert.match(r.bodyText, /<nav class="main-nav" aria-label="门户导航">/);
+			assert.match(r.bodyText,
+				/<a href="\/gk\/permits" aria-current="page">行政许可公示<\/a>/);
+			assert.match(r.bodyText, /<footer class="site-footer portal-footer">/);
+			assert.equal(r.bodyText.match(/<h1[ >]/g).length, 1, url);
+			assert.match(r.bodyText, /<h1>行政许可公示<\/h1>/);
+			assert.doesNotMatch(r.bodyText, /法治政府建设管理平台/);
+		}
+		const id = /href="\/gk\/permits\/(\d+)"/.exec(
+			(await anon.get('/gk/permits')).bodyText)[1];
+		const rec = await anon.get(`/gk/permits/${id}`);
+		assert.equal(rec.status, 200);
+		assert.match(rec.bodyText,
+			/<a href="\/gk\/permits" aria-current="true">行政许可公示<\/a>/);
+		assert.equal(rec.bodyText.match(/<h1[ >]/g).length, 1);
+		assert.doesNotMatch(rec.bodyText, /法治政府建设管理平台/);
+		const gone = await anon.get('/gk/permits/999999');
+		assert.equal(gone.status, 404);
+		assert.match(gone.bodyText, /没有这条行政许可公示/);
+		assert.match(gone.bodyText, /class="brand" href="\/">新昌高新园区政府信息公开/);
+		assert.doesNotMatch(gone.bodyText, /法治政府建设管理平台/);
+	});
+
+	it('a list query that is not understood is refused, not ignored',
+	async () => {
+		// this year in China Standard Time: the last year one may ask for
+		const year = new Date(Date.now() + 8 * 3600e3).getUTCFullYear();
+		const caption = /共 (\d+) 条行政许可决定/;
+		const all = await anon.get('/gk/permits');
+		const total = Number(caption.exec(all.bodyText)[1]);
+		const pages = Math.ceil(total / 20);
+		assert.ok(total > 0);
+		const refused = async (c, url, what, field) => {
+			const r = await c.get(url);
+			assert.equal(r.status, 400, url);
+			assert.match(r.bodyText, new RegExp('<div class="error" ' +
+				`role="alert" id="list-error"><p>[^<]*${what}`), url);
+			// the form, the field marked, and no list at all
+			assert.match(r.bodyText, /<form method="get" action="\/(gk\/)?permits"/);
+			if (field)
+				assert.match(r.bodyText, new RegExp(`id="${field}" [^>]*` +
+					'aria-invalid="true" aria-describedby="list-error"'),
+				url);
+			assert.doesNotMatch(r.bodyText, /<table|共 \d+ 条/, url);
+			return r;
+		};
+		const yearMsg = `年度应为 2000 至 ${year} 之间的年份（四位数字），` +
+			'不填则不限年度。';
+		for (const y of ['abc', '1969', '1999', '9999', String(year + 1),
+			'-2022', '2022.0', ' 2022'])
+			await refused(anon, `/gk/permits?year=${encodeURIComponent(y)}`,
+				yearMsg, 'year');
+		for (const p of ['-1', '0', 'abc', '1.5'])
+			await refused(anon, `/gk/permits?page=${p}`,
+				'页码应为从 1 开始的整数。');
+		await refused(anon, '/gk/permits?q=' + encodeURIComponent(
+			'恒'.repeat(61)), '查询内容太长，请不超过 60 个字。', 'q');
+		// both wrong: both said
+		const both = await refused(anon, '/gk/permits?year=x&page=y', yearMsg);
+		assert.match(both.bodyText, /页码应为从 1 开始的整数/);
+		// the box takes what the server takes
+		assert.match(all.bodyText, new RegExp('<input id="year" name="year" ' +
+			`type="number" min="2000" max="${year}" value="">`));
+		assert.match(all.bodyText, /<input id="q" name="q" type="search" maxlength="60"/);
+
+		// what is understood still works
+		const none = await anon.get('/gk/permits?year=2020');
+		assert.equal(none.status, 200);
+		assert.match(none.bodyText, /共 0 条行政许可决定/);
+		for (const url of ['/gk/permits?year=', '/gk/permits?page=',
+			'/gk/permits?page=1&year=&q='])
+			assert.match((await anon.get(url)).bodyText,
+				new RegExp(`共 ${total} 条行政许可决定`), url);
+		assert.equal((await anon.get('/gk/permits?q=' +
+			encodeURIComponent('恒'.repeat(60)))).status, 200);
+		const last = await anon.get(`/gk/permits?page=${pages}`);
+		assert.equal(last.status, 200);
+		assert.match(last.bodyText, new RegExp(`第 ${pages} 页，共 ${pages} 页`));
+
+		// a page beyond the last is not there, as in the catalogue
+		for (const p of [pages + 1, 99999, 100001]) {
+			const r = await anon.get(`/gk/permits?page=${p}`);
+			assert.equal(r.status, 404, String(p));
+			assert.match(r.bodyText, /没有这一页。/);
+			assert.match(r.bodyText, /class="brand" href="\/">新昌高新园区政府信息公开/);
+			assert.doesNotMatch(r.bodyText, /第 \d+ 页，共/);
+		}
+		assert.equal((await anon.get('/gk/c/08?page=99')).status, 404);
+
+		// the staff register reads its query the same way
+		const staff = await ogi.get('/permits');
+		assert.equal(staff.status, 200);
+		const staffTotal = Number(/共 (\d+) 条<\/caption>/.exec(
+			staff.bodyText)[1]);
+		assert.equal(staffTotal, total);
+		for (const y of ['abc', '1969', '9999'])
+			await refused(ogi, `/permits?year=${y}`, yearMsg, 'f-year');
+		await refused(ogi, '/permits?page=abc', '页码应为从 1 开始的整数。');
+		await refused(ogi, '/permits?page=-1', '页码应为从 1 开始的整数。');
+		await refused(ogi, '/permits?q=' + encodeURIComponent('恒'.repeat(61)),
+			'查询内容太长，请不超过 60 个字。', 'f-q');
+		assert.match((await ogi.get('/permits?year=2020')).bodyText,
+			/共 0 条<\/caption>/);
+		const gone = await ogi.get('/permits?page=99999');
+		assert.equal(gone.status, 404);
+		assert.match(gone.bodyText, /没有这一页。/);
+		assert.equal((await ogi.get(`/permits?page=${pages + 1}`)).status,
+			404);
+		assert.equal((await ogi.get(`/permits?page=${pages}`)).status, 200);
+	});
+
 	it('the RSS 2.0 feed of the newest decisions', async () => {
 		const r = await anon.get('/gk/permits.xml');
 		assert.equal(r.status, 200);

@@ -206,9 +206,61 @@ describe(`portal search (${backend})`, () => {
 		assert.equal(total(await get(c, { q: '蜉蝣', y: '2022' })), 0);
 		html = await get(c, { q: '鸬鹚', c: '08', y: '2022' });
 		assert.equal(total(html), 1);
-		// an unknown section or year is no filter at all
-		assert.equal(total(await get(c, { q: '鸬鹚', c: 'nope' })), 2);
-		assert.equal(total(await get(c, { q: '鸬鹚', y: 'x' })), 2);
+		// "all" is what the form sends as empty
+		assert.equal(total(await get(c, { q: '鸬鹚', c: '', y: '' })), 2);
+		// a year with no items is still a year
+		assert.equal(total(await get(c, { q: '鸬鹚', y: '2020' })), 0);
+	});
+
+	it('refuses a section, year or page it does not know, saying why',
+	async () => {
+		// this year in China Standard Time: the last year one may ask for
+		const year = new Date(Date.now() + 8 * 3600e3).getUTCFullYear();
+		const refused = async (params, what, field) => {
+			const html = await get(c, params, 400);
+			assert.match(html, new RegExp('<div class="error" role="alert" ' +
+				`id="search-error"><p>${what}`), JSON.stringify(params));
+			assert.match(html, /<form class="filters" method="get"/);
+			assert.doesNotMatch(html, /检索结果|共找到/);
+			if (field)
+				assert.match(html, new RegExp(`<select id="${field}" ` +
+					'name="[a-z]+" aria-invalid="true" ' +
+					'aria-describedby="search-error">'));
+			// the words stay in the box, to search again
+			assert.match(html, /<input id="q" name="q" type="search" value="鸬鹚"/);
+			return html;
+		};
+		for (const code of ['zz', 'nope', '0'])
+			await refused({ q: '鸬鹚', c: code }, '没有这个栏目，请从“栏目”' +
+				'列表中选择，或选择“全部栏目”。', 'c');
+		const yearMsg = `发布年份应为 2000 至 ${year} 之间的年份（四位数字），` +
+			'或选择“全部年份”。';
+		for (const y of ['abc', 'x', '1969', '1999', String(year + 1), '9999',
+			'2022.0'])
+			await refused({ q: '鸬鹚', y }, yearMsg, 'y');
+		for (const page of ['abc', '-1', '0', '1001'])
+			await refused({ q: '鸬鹚', page }, '页码应为 1 至 1000 之间的整数。');
+		// the bare form with a section it does not know is refused too
+		const html = await get(c, { c: 'zz' }, 400);
+		assert.match(html, /没有这个栏目/);
+		assert.match(html, /<option value="" selected>全部栏目/);
+		// a page beyond the hits is still answered as before
+		assert.match(await get(c, { q: '鸬鹚', page: '1000' }), /没有第 1000 页/);
+	});
+
+	it('the search boxes take as many characters as the server', async () => {
+		const boxes = [
+			[await get(c, '/gk/'), 'gk-q'],
+			[await get(c, '/gk/search'), 'q'],
+		];
+		for (const [html, id] of boxes) {
+			const box = new RegExp(`<input id="${id}" [^>]*>`).exec(html)[0];
+			const max = Number(/maxlength="(\d+)"/.exec(box)[1]);
+			assert.equal(max, 40, box);
+			assert.match(box, / required[ >]/);
+			await get(c, { q: '征'.repeat(max) });
+			await get(c, { q: '征'.repeat(max + 1) }, 400);
+		}
 	});
 
 	it('forgets withdrawn items', async () => {
@@ -227,11 +279,13 @@ describe(`portal search (${backend})`, () => {
 		assert.match(html, /<form class="filters" method="get"/);
 		assert.doesNotMatch(html, /检索结果/);
 		html = await get(c, { q: '' }, 400);
-		assert.match(html, /role="alert"><p>请输入要检索的字词。/);
+		assert.match(html,
+			/role="alert" id="search-error"><p>请输入要检索的字词。/);
 		html = await get(c, { q: ' 　\t' }, 400);
 		assert.match(html, /请输入要检索的字词/);
 		html = await get(c, { q: '征'.repeat(41) }, 400);
 		assert.match(html, /检索词太长，请不超过 40 个字/);
+		assert.match(html, /<input id="q" [^>]*aria-describedby="q-hint search-error" aria-invalid="true">/);
 		html = await get(c, { q: 'a'.repeat(500) }, 400);
 		assert.match(html, /检索词太长/);
 		await get(c, { q: '征'.repeat(40) });

@@ -31,16 +31,25 @@
 #include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
-#include "http/layout.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
 #include "petition/petition.h"
+#include "portal/portal_ui.h"
 #include "store/store.h"
 
 #define PROC "disclosure"
 #define SENT_COOKIE "fz_ysq_sent"
 
 #define MSG_NOT_FOUND "未查到对应的申请。请核对查询码和手机号码后四位。"
+
+/* The pages are the public's: they open in the portal's frame, under its
+ * navigation item 依申请公开.  A page that shows an applicant's own case
+ * is kept out of search engines. */
+static void ysq_begin(struct req *r, const char *title, bool personal)
+{
+	portal_begin(r, &(struct portal_page){ .title = title,
+		     .nav = "/ysq/new", .noindex = personal });
+}
 
 static const struct workflow *ysq_workflow(void)
 {
@@ -110,7 +119,7 @@ static int render_new(struct req *r, const char *error, int status)
 
 	if (!w)
 		return req_fail(r, 503, "unavailable", "暂不受理网上申请");
-	page_begin(r, "政府信息公开申请");
+	ysq_begin(r, "政府信息公开申请", false);
 	html(b, "<p class=\"lead\">公民、法人或者其他组织可以在这里向新昌高新"
 	     "园区管理委员会申请获取政府信息（《中华人民共和国政府信息公开"
 	     "条例》第二十七条、第二十九条）。提交后请保存页面显示的申请编号"
@@ -130,7 +139,7 @@ static int render_new(struct req *r, const char *error, int status)
 	     "（《政府信息公开条例》第四十二条）。</p><div class=\"actions\">"
 	     "<button type=\"submit\" class=\"primary\">提交申请</button>"
 	     "<a href=\"/ysq/query\">查询办理进度</a></div></form>");
-	page_end(r);
+	portal_end(r);
 	return status;
 }
 
@@ -397,7 +406,7 @@ static int render_query(struct req *r, const char *error, int status)
 {
 	bool post = r->method == HM_POST;
 
-	page_begin(r, "政府信息公开申请查询");
+	ysq_begin(r, "政府信息公开申请查询", false);
 	form_begin(r, "/ysq/query", error);
 	form_text(&r->out, "code", "查询码", post ? req_form_str(r, "code") : "",
 		  20, " required autocomplete=\"off\" "
@@ -411,7 +420,7 @@ static int render_query(struct req *r, const char *error, int status)
 	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
 	     "class=\"primary\">查询</button><a href=\"/ysq/new\">我要申请"
 	     "</a></div></form>");
-	page_end(r);
+	portal_end(r);
 	return status;
 }
 
@@ -585,7 +594,7 @@ static int render_status(struct req *r, int64_t id)
 					     err.msg) : req_db_fail(r, rc);
 	}
 	req_set_header(r, "Cache-Control", "no-store");
-	page_begin(r, "申请办理进度");
+	ysq_begin(r, "申请办理进度", true);
 	rc = status_card(r, &c, ev, nev);
 	if (rc == 0) {
 		notices(r, &c);
@@ -593,7 +602,7 @@ static int render_status(struct req *r, int64_t id)
 		html(&r->out, "<div class=\"actions\"><a href=\"/ysq/query\">"
 		     "查询其他申请</a></div>");
 	}
-	page_end(r);
+	portal_end(r);
 	case_events_free(ev, nev);
 	case_info_release(&c);
 	if (rc < 0) {
@@ -603,15 +612,28 @@ static int render_status(struct req *r, int64_t id)
 	return 200;
 }
 
+/* Resolve the form's code and digits: 0 with *id set, or the status of
+ * the reply prepared.  A miss, and a look-up refused because this
+ * address asks or fails too often, show the form again with the
+ * reason, so that the applicant knows when to try again. */
+static int lookup(struct req *r, int64_t *id)
+{
+	int rc = desk_code_lookup(r, true, id);
+
+	if (rc == 1)
+		return render_query(r, MSG_NOT_FOUND, 404);
+	if (rc == 429)
+		return render_query(r, r->err.msg, 429);
+	return rc;
+}
+
 /* POST /ysq/query: the state, due date and reply of the application the
  * code and digits open. */
 int page_ysq_query(struct req *r)
 {
 	int64_t id = 0;
-	int rc = desk_code_lookup(r, true, &id);
+	int rc = lookup(r, &id);
 
-	if (rc == 1)
-		return render_query(r, MSG_NOT_FOUND, 404);
 	return rc ? rc : render_status(r, id);
 }
 
@@ -672,10 +694,8 @@ static int send_reply_file(struct req *r, int64_t id)
 int page_ysq_file(struct req *r)
 {
 	int64_t id = 0;
-	int rc = desk_code_lookup(r, true, &id);
+	int rc = lookup(r, &id);
 
-	if (rc == 1)
-		return render_query(r, MSG_NOT_FOUND, 404);
 	return rc ? rc : send_reply_file(r, id);
 }
 
@@ -718,17 +738,17 @@ int page_ysq_done(struct req *r)
 	if (desk_sent_get(r, SENT_COOKIE, &id, code) ||
 	    case_get(r->db, id, &c, &err) || !desk_is_disclosure(c.procedure)) {
 		case_info_release(&c);
-		page_begin(r, "提交确认");
+		ysq_begin(r, "提交确认", true);
 		html(&r->out, "<div class=\"card\"><p>这里没有待显示的提交"
 		     "确认：确认信息只在提交后的半小时内、在提交所用的浏览器上"
 		     "显示。</p><p><a href=\"/ysq/query\">查询办理进度</a> · "
 		     "<a href=\"/ysq/new\">提交新的申请</a></p></div>");
-		page_end(r);
+		portal_end(r);
 		return 200;
 	}
-	page_begin(r, "申请已提交");
+	ysq_begin(r, "申请已提交", true);
 	done_facts(r, &c, code);
-	page_end(r);
+	portal_end(r);
 	case_info_release(&c);
 	crypto_cleanse(code, sizeof(code));
 	return 200;

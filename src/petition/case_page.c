@@ -180,24 +180,34 @@ static void unmask_form(struct view *v)
 	     "显示完整信息</button></div></form>");
 }
 
+/* What the procedure calls the person the case is from.  A hotline
+ * ticket comes by phone, website, app or WeChat, so not always from a
+ * caller: the 12345 forms say 诉求人. */
+static const char *party_word(const char *procedure)
+{
+	if (desk_is_disclosure(procedure))
+		return "申请人";
+	return strcmp(procedure, "hotline") == 0 ? "诉求人" : "信访人";
+}
+
 static void party_card(struct view *v)
 {
 	struct buf *b = &v->r->out;
 	const struct party *p = &v->shown;
 	const char *sat = v->row.satisfaction;
-	bool ysq = desk_is_disclosure(v->c.procedure);
+	const char *who = party_word(v->c.procedure);
 	bool org = desk_case_org(&v->c);
 
 	html(b, "<section class=\"card\" aria-labelledby=\"party-h\">"
-	     "<h2 id=\"party-h\">%s</h2>", ysq ? "申请人" : "信访人");
+	     "<h2 id=\"party-h\">%s</h2>", who);
 	if (v->hidden) {
 		html(b, "<p class=\"muted\">该事项检举、控告您所在的单位，"
-		     "信访人信息不向您显示。</p></section>");
+		     "%s信息不向您显示。</p></section>", who);
 		return;
 	}
 	if (!v->row.found) {
 		html(b, "<p class=\"muted\">未登记%s信息。</p></section>",
-		     ysq ? "申请人" : "信访人");
+		     who);
 		return;
 	}
 	if (v->unmasked)

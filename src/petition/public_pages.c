@@ -23,16 +23,35 @@
 #include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
-#include "http/layout.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
 #include "petition/petition.h"
+#include "portal/portal_ui.h"
 #include "store/store.h"
 
 #define TITLE_MAX_CHARS 100
 #define CONTENT_MAX_CHARS 5000
 
 #define MSG_NOT_FOUND "未查到对应的事项。请核对查询码和手机号码后四位。"
+
+/*
+ * How long a guesser of query codes waits.  Failed look-ups are counted
+ * in the RL_SUBMIT bucket of the address, which gives one back every
+ * 5 s and all five in 25 s (http/ratelimit.c).  The limiter does not
+ * tell how long a bucket has left, so the page names the time in which
+ * it fills again, rounded up to whole minutes.
+ */
+#define MISS_WAIT_MINUTES 1
+
+/* The pages are the public's: they open in the portal's frame, under
+ * navigation item `nav`.  A page that shows a citizen's own case is kept
+ * out of search engines. */
+static void public_begin(struct req *r, const char *title, const char *nav,
+			 bool personal)
+{
+	portal_begin(r, &(struct portal_page){ .title = title, .nav = nav,
+		     .noindex = personal });
+}
 
 static const struct wf_field *request_types(void)
 {
@@ -49,7 +68,7 @@ static int form_end(struct req *r, const char *button, const char *href,
 	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
 	     "class=\"primary\">%s</button><a href=\"%s\">%s</a></div>"
 	     "</form>", button, href, link);
-	page_end(r);
+	portal_end(r);
 	return status;
 }
 
@@ -85,7 +104,7 @@ static int render_new(struct req *r, const char *error, int status)
 	bool post = r->method == HM_POST;
 	const char *kind = post ? req_form_str(r, "kind") : "petition";
 
-	page_begin(r, "网上信访和12345热线诉求");
+	public_begin(r, "网上信访和12345热线诉求", "/petition/new", false);
 	html(b, "<p class=\"lead\">您可以在这里向新昌高新园区提出信访事项或"
 	     "12345热线诉求。提交后请保存页面显示的事项编号和查询码，凭查询码"
 	     "和手机号码后四位查询办理进度和答复。</p>");
@@ -191,15 +210,15 @@ int page_public_done(struct req *r)
 	if (desk_sent_get(r, SENT_COOKIE, &id, code) ||
 	    case_get(r->db, id, &c, &err) || desk_is_disclosure(c.procedure)) {
 		case_info_release(&c);
-		page_begin(r, "提交确认");
+		public_begin(r, "提交确认", "/petition/new", true);
 		html(b, "<div class=\"card\"><p>这里没有待显示的提交确认：确认"
 		     "信息只在提交后的半小时内、在提交所用的浏览器上显示。</p>"
 		     "<p><a href=\"/petition/query\">查询办理进度</a> · <a "
 		     "href=\"/petition/new\">提交新的诉求</a></p></div>");
-		page_end(r);
+		portal_end(r);
 		return 200;
 	}
-	page_begin(r, "已提交");
+	public_begin(r, "已提交", "/petition/new", true);
 	html(b, "<div class=\"card\" role=\"status\"><p>您的%s已提交，我们将"
 	     "依法办理并答复。</p><dl class=\"facts\"><dt>事项编号</dt>"
 	     "<dd><strong id=\"case-number\">%s</strong></dd><dt>查询码</dt>"
@@ -209,7 +228,7 @@ int page_public_done(struct req *r)
 	     "办理进度和答复。</p><p><a href=\"/petition/query\">查询办理进度"
 	     "</a></p></div>", strcmp(c.procedure, "hotline") == 0 ?
 	     "12345热线诉求" : "信访事项", c.number, code);
-	page_end(r);
+	portal_end(r);
 	case_info_release(&c);
 	crypto_cleanse(code, sizeof(code));
 	return 200;
@@ -333,12 +352,15 @@ static void query_fields(struct buf *b, struct req *r)
 		  "提交时页面显示的12位查询码");
 	form_text(b, "last4", "手机号码后四位", post ? req_form_str(r, "last4") :
 		  "", 4, " required inputmode=\"numeric\" pattern=\"[0-9]{4}\" "
-		  "autocomplete=\"off\"", NULL);
+		  "autocomplete=\"off\"", "提交时所填联系电话的后四位");
 }
 
 static int render_query(struct req *r, const char *error, int status)
 {
-	page_begin(r, "查询办理进度");
+	public_begin(r, "查询办理进度", "/petition/query", false);
+	html(&r->out, "<p class=\"lead\">查询网上信访和12345热线诉求的办理"
+	     "进度。政府信息公开申请请到<a href=\"/ysq/query\">依申请公开"
+	     "查询</a>。</p>");
 	form_begin(r, "/petition/query", error);
 	query_fields(&r->out, r);
 	return form_end(r, "查询", "/petition/new", "我要提交", status);
@@ -456,12 +478,12 @@ static int render_status(struct req *r, int64_t id, const char *thanks)
 					     err.msg) : req_db_fail(r, rc);
 	}
 	req_set_header(r, "Cache-Control", "no-store");
-	page_begin(r, "办理进度");
+	public_begin(r, "办理进度", "/petition/query", true);
 	status_facts(r, &c);
 	status_reply(r, &c, &row, thanks);
 	html(&r->out, "<div class=\"actions\"><a href=\"/petition/query\">"
 	     "查询其他事项</a></div>");
-	page_end(r);
+	portal_end(r);
 	case_info_release(&c);
 	party_row_release(&row);
 	return 200;
@@ -489,7 +511,7 @@ int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 	snprintf(key, sizeof(key), "query:%s", r->ip);
 	if (!ratelimit_take(RL_SEARCH, key))
 		return req_fail(r, 429, "rate_limited", "查询过于频繁，请稍后"
-				"再试");
+				"再试。");
 	rc = query_code_find(r->db, r->w->srv->keyring, req_form_str(r, "code"),
 			     req_form_str(r, "last4"), id);
 	if (rc == 0) {
@@ -502,19 +524,31 @@ int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 	if (rc == 0)
 		return 0;
 	snprintf(key, sizeof(key), "query-miss:%s", r->ip);
-	if (!ratelimit_take(RL_SUBMIT, key))
-		return req_fail(r, 429, "rate_limited", "查询失败次数过多，请"
-				"稍后再试");
+	if (!ratelimit_take(RL_SUBMIT, key)) {
+		char secs[16];
+
+		snprintf(secs, sizeof(secs), "%d", MISS_WAIT_MINUTES * 60);
+		req_set_header(r, "Retry-After", secs);
+		return req_fail(r, 429, "rate_limited", "从您所在的网络地址"
+				"查询失败的次数过多。为防止查询码被猜测，请 %d "
+				"分钟后再试。", MISS_WAIT_MINUTES);
+	}
 	return 1;
 }
 
 /* Rate-limit and resolve the form's code and digits: 0 with *id set, or
- * the status of the reply prepared (429, or 404 with the form again). */
+ * the status of the reply prepared.  A miss (404), and a look-up refused
+ * because this address asks or fails too often (429), show the form
+ * again with the reason, so that the citizen knows when to try again. */
 static int lookup(struct req *r, int64_t *id)
 {
 	int rc = desk_code_lookup(r, false, id);
 
-	return rc == 1 ? render_query(r, MSG_NOT_FOUND, 404) : rc;
+	if (rc == 1)
+		return render_query(r, MSG_NOT_FOUND, 404);
+	if (rc == 429)
+		return render_query(r, r->err.msg, 429);
+	return rc;
 }
 
 /* POST /petition/query: the status, due date and reply of the case. */

@@ -124,6 +124,7 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		assert.equal(await state(officer, id), 'registered');
 		const html = await page(officer, `/petitions/${id}`);
 		assert.match(html, /新高信〔\d{4}〕\d{4}号/);
+		assert.match(html, /<h2 id="party-h">信访人<\/h2>/);
 		assert.match(html, /受理告知期限/);
 		assert.match(html, /<details><summary>计算说明<\/summary>/);
 
@@ -204,7 +205,11 @@ describe(`petitions and hotline desk (${backend})`, () => {
 			content: '工地夜间施工噪声扰民。', location: '高新园区某路',
 			p_name: '李四', p_phone: '13711112222',
 		});
-		assert.match(await page(officer, `/petitions/${id}`), /新高热〔/);
+		const ticket = await page(officer, `/petitions/${id}`);
+		assert.match(ticket, /新高热〔/);
+		// the person a ticket is from, in the words of the 12345 forms
+		assert.match(ticket, /<h2 id="party-h">诉求人<\/h2>/);
+		assert.doesNotMatch(text(ticket), /信访人/);
 		await must(officer, id, 'dispatch', { dept: jfj });
 		await must(clerk, id, 'return', { return_reason: '不属于本单位职责' });
 		assert.equal(await state(officer, id), 'returned');
@@ -448,7 +453,7 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		for (const c of [clerk, head]) {
 			const html = await page(c, `/petitions/${id}`);
 			assert.ok(!html.includes(secret), 'content hidden');
-			assert.match(html, /不向您显示/);
+			assert.match(html, /诉求人信息不向您显示/);
 			assert.doesNotMatch(html, /钱\*|138\*{4}6666/);
 			const j = await (await c.get(`/api/v1/cases/${id}`)).json();
 			assert.equal(j.fields.content, undefined);
@@ -473,6 +478,10 @@ describe(`petitions and hotline desk (${backend})`, () => {
 			return citizen.post('/petition/query',
 				{ csrf: citizen.csrf(), ...q });
 		};
+		// the form says which digits, as the one for disclosure does
+		assert.match(await page(citizen, '/petition/query'), new RegExp(
+			'<input id="last4"[^>]* aria-describedby="last4-hint">' +
+			'<p class="muted" id="last4-hint">提交时所填联系电话的后四位</p>'));
 		let q = await query({ code, last4: '0000' });
 		assert.equal(q.status, 404);
 		assert.match(q.bodyText, /未查到对应的事项/);

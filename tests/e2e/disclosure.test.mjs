@@ -25,7 +25,7 @@ describe('an application for disclosure from a citizen to the reply, ' +
 		const citizen = await ctx.newPage();
 		await citizen.goto(srv.url + '/ysq/new');
 		await checkA11y(citizen, 'new');
-		await fitsPhone(citizen, 'new');
+		await fitsPhone(citizen, 'new', 'disclosure-new-375');
 		await citizen.check('#applicant-natural');
 		await citizen.fill('#p_name', '林晓');
 		await citizen.fill('#p_id_number',
@@ -44,7 +44,7 @@ describe('an application for disclosure from a citizen to the reply, ' +
 		const code = (await citizen.textContent('#query-code')).trim();
 		assert.match(number, /^新高依申〔\d{4}〕\d{3}号$/);
 		await checkA11y(citizen, 'done');
-		await fitsPhone(citizen, 'done');
+		await fitsPhone(citizen, 'done', 'disclosure-done-375');
 
 		// A refused form comes back with the message and the values.
 		await citizen.goto(srv.url + '/ysq/new');
@@ -94,7 +94,7 @@ describe('an application for disclosure from a citizen to the reply, ' +
 		// The citizen comes back with the code and reads the reply.
 		await citizen.goto(srv.url + '/ysq/query');
 		await checkA11y(citizen, 'query');
-		await fitsPhone(citizen, 'query');
+		await fitsPhone(citizen, 'query', 'disclosure-query-375');
 		await citizen.fill('#code', code.toLowerCase());
 		await citizen.fill('#last4', '5678');
 		await submitAndWait(citizen, 'main button[type=submit]');
@@ -107,12 +107,28 @@ describe('an application for disclosure from a citizen to the reply, ' +
 		assert.match(await citizen.textContent('details.explain'),
 			/起算日/);
 		await checkA11y(citizen, 'status');
-		await fitsPhone(citizen, 'status');
+		await fitsPhone(citizen, 'status', 'disclosure-status-375');
 		const [download] = await Promise.all([
 			citizen.waitForEvent('download'),
 			citizen.click('form[action="/ysq/query/file"] button')]);
 		assert.equal(download.suggestedFilename(),
 			'政府信息公开申请答复书.pdf');
+
+		// Someone guessing codes: after five misses the form comes back
+		// with what was typed, saying when to try again.
+		const guesser = await (await browser.newContext()).newPage();
+		for (let i = 0; i < 6; i++) {
+			await guesser.goto(srv.url + '/ysq/query');
+			await guesser.fill('#code', 'ABCDEFGHJKMN');
+			await guesser.fill('#last4', '1234');
+			await submitAndWait(guesser, 'main button[type=submit]');
+		}
+		assert.match(await guesser.textContent('[role=alert]'),
+			/查询失败的次数过多.*请 1 分钟后再试/);
+		assert.equal(await guesser.inputValue('#code'), 'ABCDEFGHJKMN');
+		await checkA11y(guesser, 'query-throttled');
+		await fitsPhone(guesser, 'query-throttled',
+			'disclosure-query-throttled-375');
 		await ogi.ctx.close();
 		await ctx.close();
 	});

@@ -32,8 +32,11 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		await citizen.goto(srv.url + '/login');
 		await submitAndWait(citizen, 'footer a[href="/petition/new"]');
 		assert.equal(new URL(citizen.url()).pathname, '/petition/new');
+		// the public's page, in the portal's frame
+		assert.equal(await citizen.getAttribute('.main-nav [aria-current]',
+			'href'), '/petition/new');
 		await checkA11y(citizen, 'public-new');
-		await fitsPhone(citizen, 'public-new');
+		await fitsPhone(citizen, 'public-new', 'petition-public-new-375');
 		await citizen.check('#kind-petition');
 		await citizen.fill('#title', '园区公交站点设置建议');
 		await citizen.fill('#content', '建议在园区东门增设公交站点。\n' +
@@ -49,6 +52,7 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		assert.match(number, /^新高信〔\d{4}〕\d{4}号$/);
 		assert.match(code, /^[2-9A-Z]{12}$/);
 		await checkA11y(citizen, 'public-done');
+		await fitsPhone(citizen, 'public-done', 'petition-public-done-375');
 
 		// The petition officer accepts and assigns it.
 		const officer = await staff('petition');
@@ -79,6 +83,11 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		});
 		await officer.page.goto(srv.url + '/petitions/new?procedure=petition');
 		await checkA11y(officer.page, 'register-form');
+		// staff who open the public's form are still signed in there
+		await officer.page.goto(srv.url + '/petition/new');
+		assert.equal((await officer.page.textContent(
+			'header .login-link')).trim(), '我的工作台');
+		await checkA11y(officer.page, 'public-new-staff');
 
 		// The clerk of the department drafts the reply.
 		const clerk = await staff('clerk');
@@ -103,6 +112,7 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		await citizen.goto(srv.url + '/login');
 		await submitAndWait(citizen, 'footer a[href="/petition/query"]');
 		await checkA11y(citizen, 'public-query');
+		await fitsPhone(citizen, 'public-query', 'petition-public-query-375');
 		await citizen.fill('#code', code.toLowerCase());
 		await citizen.fill('#last4', '5678');
 		await submitAndWait(citizen, 'main button[type=submit]');
@@ -110,7 +120,8 @@ describe('a petition from a citizen to the reply, in a browser', () => {
 		assert.ok(shown.includes(number));
 		assert.match(shown, /东门站点将于下月启用/);
 		await checkA11y(citizen, 'public-status');
-		await fitsPhone(citizen, 'public-status');
+		await fitsPhone(citizen, 'public-status',
+			'petition-public-status-375');
 		await citizen.check('#sat-satisfied');
 		await submitAndWait(citizen, 'form[action="/petition/query/rate"] ' +
 			'button[type=submit]');

@@ -49,18 +49,14 @@ static uint64_t key_hash(enum rl_kind kind, const char *key)
 	return h ? h : 1;
 }
 
-bool ratelimit_take(enum rl_kind kind, const char *key)
+/* The bucket of `key`, refilled up to now; under `lock`, for a kind
+ * that limits. */
+static struct bucket *refill(enum rl_kind kind, const char *key)
 {
 	uint64_t h = key_hash(kind, key);
 	struct bucket *b = &table[h % SLOTS];
 	int64_t now = clock_now_ms();
-	bool ok;
 
-	pthread_mutex_lock(&lock);
-	if (limits[kind].rate <= 0) {
-		pthread_mutex_unlock(&lock);
-		return true;
-	}
 	if (b->hash != h) {
 		b->hash = h;
 		b->tokens = limits[kind].burst;
@@ -74,11 +70,39 @@ bool ratelimit_take(enum rl_kind kind, const char *key)
 	if (b->tokens > limits[kind].burst)
 		b->tokens = limits[kind].burst;
 	b->last_ms = now;
-	ok = b->tokens >= 1.0;
-	if (ok)
-		b->tokens -= 1.0;
+	return b;
+}
+
+bool ratelimit_take(enum rl_kind kind, const char *key)
+{
+	struct bucket *b;
+	bool ok = true;
+
+	pthread_mutex_lock(&lock);
+	if (limits[kind].rate > 0) {
+		b = refill(kind, key);
+		ok = b->tokens >= 1.0;
+		if (ok)
+			b->tokens -= 1.0;
+	}
 	pthread_mutex_unlock(&lock);
 	return ok;
+}
+
+int64_t ratelimit_wait_ms(enum rl_kind kind, const char *key)
+{
+	struct bucket *b;
+	int64_t ms = 0;
+
+	pthread_mutex_lock(&lock);
+	if (limits[kind].rate > 0) {
+		b = refill(kind, key);
+		if (b->tokens < 1.0)
+			ms = (int64_t)((1.0 - b->tokens) / limits[kind].rate *
+				       1000.0) + 1;
+	}
+	pthread_mutex_unlock(&lock);
+	return ms;
 }
 
 void ratelimit_reset(void)

@@ -9,6 +9,7 @@
 #define FZ_RATELIMIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum rl_kind {
 	RL_GENERAL,   /* every request (off unless configured) */
@@ -22,6 +23,9 @@ enum rl_kind {
 void ratelimit_configure(enum rl_kind kind, double rate, double burst);
 /* Take one token for `key`; false when the bucket is empty. */
 bool ratelimit_take(enum rl_kind kind, const char *key);
+/* Milliseconds until `key` has a token again, without taking one; 0 when
+ * it has one now (or the kind does not limit). */
+int64_t ratelimit_wait_ms(enum rl_kind kind, const char *key);
 /* Forget all state (tests). */
 void ratelimit_reset(void);
 

@@ -470,9 +470,11 @@ int desk_sent_get(struct req *r, const char *name, int64_t *id,
  * 1 when they open none such (the same for a wrong code, wrong digits or
  * a case of the other kind; the caller shows its form again with 404);
  * or the status of a reply already prepared (429 when this address
- * looks up too often or fails too often, a store failure).  Every
- * look-up counts against the search limit, failed ones also against the
- * submission limit.
+ * looks up too often, or has failed too often: then refused before the
+ * look-up, right code or wrong, so that a guesser learns nothing while
+ * it waits; Retry-After set and r->err.msg saying when; or a store
+ * failure).  Every look-up counts against the search limit, failed ones
+ * also against the submission limit.
  */
 int desk_code_lookup(struct req *r, bool disclosure, int64_t *id);
 

@@ -34,15 +34,6 @@
 
 #define MSG_NOT_FOUND "未查到对应的事项。请核对查询码和手机号码后四位。"
 
-/*
- * How long a guesser of query codes waits.  Failed look-ups are counted
- * in the RL_SUBMIT bucket of the address, which gives one back every
- * 5 s and all five in 25 s (http/ratelimit.c).  The limiter does not
- * tell how long a bucket has left, so the page names the time in which
- * it fills again, rounded up to whole minutes.
- */
-#define MISS_WAIT_MINUTES 1
-
 /* The pages are the public's: they open in the portal's frame, under
  * navigation item `nav`.  A page that shows a citizen's own case is kept
  * out of search engines. */
@@ -503,15 +494,33 @@ static int lookup_kind(struct db *db, int64_t id, bool disclosure)
 	return rc < 0 ? rc : n > 0;
 }
 
+/* 429 for an address that failed too often: refused before the look-up,
+ * so that a right guess cannot be told from a wrong one while it waits. */
+static int too_many_misses(struct req *r, int64_t wait_ms)
+{
+	int64_t secs = (wait_ms + 999) / 1000;
+	char s[24];
+
+	snprintf(s, sizeof(s), "%lld", (long long)secs);
+	req_set_header(r, "Retry-After", s);
+	return req_fail(r, 429, "rate_limited", "从您所在的网络地址查询失败的"
+			"次数过多。为防止查询码被猜测，请 %lld 秒后再试。",
+			(long long)secs);
+}
+
 int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 {
-	char key[80];
+	char key[80], miss[80];
+	int64_t wait;
 	int rc;
 
 	snprintf(key, sizeof(key), "query:%s", r->ip);
 	if (!ratelimit_take(RL_SEARCH, key))
 		return req_fail(r, 429, "rate_limited", "查询过于频繁，请稍后"
 				"再试。");
+	snprintf(miss, sizeof(miss), "query-miss:%s", r->ip);
+	if ((wait = ratelimit_wait_ms(RL_SUBMIT, miss)) > 0)
+		return too_many_misses(r, wait);
 	rc = query_code_find(r->db, r->w->srv->keyring, req_form_str(r, "code"),
 			     req_form_str(r, "last4"), id);
 	if (rc == 0) {
@@ -523,16 +532,8 @@ int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 		return req_db_fail(r, rc);
 	if (rc == 0)
 		return 0;
-	snprintf(key, sizeof(key), "query-miss:%s", r->ip);
-	if (!ratelimit_take(RL_SUBMIT, key)) {
-		char secs[16];
-
-		snprintf(secs, sizeof(secs), "%d", MISS_WAIT_MINUTES * 60);
-		req_set_header(r, "Retry-After", secs);
-		return req_fail(r, 429, "rate_limited", "从您所在的网络地址"
-				"查询失败的次数过多。为防止查询码被猜测，请 %d "
-				"分钟后再试。", MISS_WAIT_MINUTES);
-	}
+	/* the miss is counted; the next look-up waits if it was the last */
+	ratelimit_take(RL_SUBMIT, miss);
 	return 1;
 }
 

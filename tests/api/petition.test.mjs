@@ -526,7 +526,9 @@ describe(`petitions and hotline desk (${backend})`, () => {
 			e.details.satisfaction === 'satisfied'));
 		const j = await (await officer.get(`/api/v1/cases/${id}`)).json();
 		assert.equal(j.satisfaction, 'satisfied');
-		// guessing meets the limit; the right code still works
+		// guessing meets the limit; while the address waits even the
+		// right digits are refused, so a guess reveals nothing; after
+		// the wait the right code works
 		let miss = null;
 		for (let i = 0; i < 10 && !miss; i++) {
 			const x = await query({ code, last4: '1111' });
@@ -536,6 +538,8 @@ describe(`petitions and hotline desk (${backend})`, () => {
 				assert.equal(x.status, 404);
 		}
 		assert.ok(miss, 'failed look-ups are limited');
+		assert.equal((await query({ code, last4: '5678' })).status, 429);
+		srv.advance(Number(miss.headers.get('retry-after')));
 		assert.equal((await query({ code, last4: '5678' })).status, 200);
 
 		// a hotline request opens a hotline ticket

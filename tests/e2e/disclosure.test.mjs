@@ -124,7 +124,7 @@ describe('an application for disclosure from a citizen to the reply, ' +
 			await submitAndWait(guesser, 'main button[type=submit]');
 		}
 		assert.match(await guesser.textContent('[role=alert]'),
-			/查询失败的次数过多.*请 1 分钟后再试/);
+			/查询失败的次数过多.*请 \d+ 秒后再试/);
 		assert.equal(await guesser.inputValue('#code'), 'ABCDEFGHJKMN');
 		await checkA11y(guesser, 'query-throttled');
 		await fitsPhone(guesser, 'query-throttled',

@@ -10,6 +10,12 @@
  * began (`upto`), and the pager and export links carry that pin: paging
  * then moves through a fixed list even though every view, including this
  * one, adds an entry to the trail.
+ *
+ * The page is read by the audit administrator, in Chinese: actions, the
+ * command line's role and source and the keys of the details appear
+ * under their names (labels.h) with the stored code beside them, and
+ * each entry's details keep the record as stored one click away.  The
+ * JSON and the export carry the codes only.
  */
 #include "http/pages.h"
 
@@ -21,10 +27,12 @@
 
 #include "audit/audit.h"
 #include "audit/export.h"
+#include "audit/labels.h"
 #include "audit/query.h"
 #include "auth/session.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "engine/workflow.h"
 #include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
@@ -40,8 +48,34 @@
 /* Details longer than this are cut on the page (the export has them). */
 #define DETAILS_SHOWN 4096
 #define PREVIEW_CHARS 48
+/* The pairs shown for one entry's details, and the characters of each
+ * value; the whole record is one click away. */
+#define PAIRS_SHOWN 8
+#define VALUE_CHARS 40
+#define DIGEST_CHARS 16
+#define LIST_SHOWN 5
+/* Room for "case." and an action id of a procedure (engine/workflow.h). */
+#define ACTION_CODE_MAX 64
 
 /* ---- the query shared by the page, the JSON and the export ---- */
+
+/*
+ * Parse the filter of `r` into `f`, taking an action's Chinese name (as
+ * the page shows it) for its code; `code` (ACTION_CODE_MAX bytes) keeps
+ * a code made for a step of a procedure.  As audit_filter_parse().
+ */
+static int parse_filter(struct req *r, struct audit_filter *f, char *code,
+			struct fz_err *err)
+{
+	const char *by_label;
+
+	if (audit_filter_parse(&r->query, f, err))
+		return -1;
+	by_label = audit_action_code(f->action, code, ACTION_CODE_MAX);
+	if (by_label)
+		f->action = by_label;
+	return 0;
+}
 
 /*
  * Pin `f` to the current head, count what it matches, check the page
@@ -113,6 +147,11 @@ static void filter_args(struct buf *b, const struct audit_filter *f)
 #define TEXT_MAX AUDIT_FILTER_TEXT_MAX
 #define OFF " autocomplete=\"off\""
 
+static void action_option(const char *code, const char *label, void *arg)
+{
+	html(arg, "<option value=\"%s\">%s</option>", code, label);
+}
+
 /* The form shows what was asked for, as typed, even when it was refused. */
 static void filter_form(struct req *r, bool bad)
 {
@@ -138,8 +177,12 @@ static void filter_form(struct req *r, bool bad)
 	     "name=\"actor_exact\" value=\"1\"%r> 操作人精确匹配</label>"
 	     "</div>", exact && *exact && strcmp(exact, "0") ?
 	     " checked" : "");
-	form_text(b, "action", "操作", req_query(r, "action"), TEXT_MAX, OFF,
-		   "如 login；以“.”结尾按前缀匹配，如 user.");
+	form_text(b, "action", "操作", req_query(r, "action"), TEXT_MAX,
+		  OFF " list=\"action-codes\"", "填代码或名称，如 login 或"
+		  "“登录”；以“.”结尾按前缀匹配，如 user.");
+	html(b, "<datalist id=\"action-codes\">");
+	audit_action_each(action_option, b);
+	html(b, "</datalist>");
 	form_text(b, "object", "对象", req_query(r, "object"), TEXT_MAX, OFF,
 		   "如 user:12；以“:”结尾按前缀匹配");
 	html(b, "<div class=\"field\"><label for=\"outcome\">结果</label>"
@@ -201,40 +244,293 @@ static size_t prefix_bytes(const char *s, size_t max)
 	return i;
 }
 
-/* The JSON details: the start of it as the summary of a <details>
- * element that opens on the whole of it, indented.  The text is JSON as
- * jansson wrote it, so control characters inside it are already escaped
- * (\u001b); it is only HTML-escaped here. */
-static void details_cell(struct buf *b, const char *details)
+/* Whether `s` is a hash in hex (SM3 of a file or of fields). */
+static bool is_digest(const char *s)
 {
-	const char *d = details ? details : "";
-	json_t *j = json_loads(d, 0, NULL);
-	char *pretty = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) :
-		       NULL;
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	return n >= 32 && !s[n];
+}
+
+/* Untrusted text, at most VALUE_CHARS characters of it; a hash only to
+ * tell it apart, since it has no spaces to wrap at. */
+static void put_short(struct buf *b, const char *s)
+{
+	size_t n = prefix_bytes(s, is_digest(s) ? DIGEST_CHARS : VALUE_CHARS);
+	struct buf t = BUF_INIT;
+
+	text_sanitize_log(&t, s, n);
+	html(b, "%s%r", buf_cstr(&t), s[n] ? "…" : "");
+	buf_release(&t);
+}
+
+static void put_none(struct buf *b)
+{
+	html(b, "<span class=\"muted\">无</span>");
+}
+
+/* Details that are not a JSON object (none are written so, but the
+ * trail outlives the code that wrote it): the start of the text as the
+ * summary of a <details> element that opens on the whole of it. */
+static void plain_details(struct buf *b, const char *d, const json_t *j)
+{
+	char *pretty = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS |
+				      JSON_ENCODE_ANY) : NULL;
 	const char *full = pretty ? pretty : d;
 	size_t cut = prefix_bytes(d, PREVIEW_CHARS), n = strlen(full);
 
-	if (j && json_is_object(j) && json_object_size(j) == 0) {
-		html(b, "<span class=\"muted\">无</span>");
-		goto out;
-	}
 	if (!d[cut]) {
 		/* Short enough to read as it is. */
-		html(b, "<span class=\"details\">%s</span>", d);
-		goto out;
+		html(b, "<span class=\"details\">");
+		put_text(b, d);
+		html(b, "</span>");
+		free(pretty);
+		return;
 	}
 	html(b, "<details><summary>");
-	html_txtn(b, d, cut);
-	html(b, "…</summary><pre>");
+	put_short(b, d);
+	html(b, "</summary><pre>");
 	if (n > DETAILS_SHOWN)
 		n = prefix_bytes(full, DETAILS_SHOWN / 3);
 	html_txtn(b, full, n);
 	html(b, "%r</pre></details>",
 	     full[n] ? "\n…（过长，完整内容见导出文件）" : "");
-out:
 	free(pretty);
-	if (j)
-		json_decref(j);
+}
+
+/* The record as stored, byte for byte: it is what the chain hashes.
+ * jansson wrote it, so control characters in it are already escaped
+ * (\u001b); it is only HTML-escaped here. */
+static void raw_details(struct buf *b, const char *d)
+{
+	size_t n = strlen(d);
+
+	if (n > DETAILS_SHOWN)
+		n = utf8_cut(d, n, DETAILS_SHOWN);
+	html(b, "<details><summary>原始记录</summary><pre>");
+	html_txtn(b, d, n);
+	html(b, "%r</pre></details>",
+	     d[n] ? "…\n（过长，完整内容见导出文件）" : "");
+}
+
+static bool is_role_key(const char *key)
+{
+	return str_eq(key, "role") || str_eq(key, "roles") ||
+	       str_eq(key, "granted") || str_eq(key, "revoked");
+}
+
+/* Role codes, one string or a list of them, by their Chinese names. */
+static void put_roles(struct buf *b, const json_t *v)
+{
+	struct buf codes = BUF_INIT, names = BUF_INIT;
+	const json_t *e;
+	size_t i;
+
+	if (json_is_string(v))
+		buf_puts(&codes, json_string_value(v));
+	json_array_foreach(v, i, e) {
+		if (i)
+			buf_putc(&codes, ',');
+		buf_puts(&codes, json_string_value(e) ? json_string_value(e) :
+			 "?");
+	}
+	audit_role_names(&names, buf_cstr(&codes));
+	if (names.len)
+		html(b, "%s", buf_cstr(&names));
+	else
+		put_none(b);
+	buf_release(&codes);
+	buf_release(&names);
+}
+
+/* A case step names its procedure, states and fields by id: their
+ * labels. */
+static const char *case_value(const char *action, const char *key,
+			      const char *v, const json_t *details)
+{
+	const struct workflow *w;
+	const struct wf_field *f;
+
+	if (!str_starts(action, "case.") ||
+	    !(w = audit_case_workflow(details)))
+		return NULL;
+	if (str_eq(key, "procedure"))
+		return w->title;
+	if ((str_eq(key, "from") || str_eq(key, "to")) && wf_state(w, v))
+		return wf_state_label(w, v);
+	if (str_eq(key, "fields") && (f = wf_field(w, v)))
+		return f->label;
+	return NULL;
+}
+
+static void put_string(struct buf *b, const struct audit_row *e,
+		       const char *key, const char *v, const json_t *details)
+{
+	const char *label = audit_value_label(key, v);
+
+	if (!label)
+		label = case_value(e->action, key, v, details);
+	if (label)
+		html(b, "%s", label);
+	else if (*v)
+		put_short(b, v);
+	else
+		put_none(b);
+}
+
+static bool is_scalar_list(const json_t *v)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(v, i, e)
+		if (!json_is_string(e) && !json_is_integer(e))
+			return false;
+	return json_is_array(v);
+}
+
+static void put_value(struct buf *b, const struct audit_row *e,
+		      const char *key, const json_t *v, const json_t *details);
+
+/* A list of names or numbers, one after the other; at most a few. */
+static void put_list(struct buf *b, const struct audit_row *e,
+		     const char *key, const json_t *v, const json_t *details)
+{
+	const json_t *x;
+	size_t i;
+
+	if (!json_array_size(v)) {
+		put_none(b);
+		return;
+	}
+	json_array_foreach(v, i, x) {
+		if (i == LIST_SHOWN) {
+			html(b, " 等 %I 项", (int64_t)json_array_size(v));
+			break;
+		}
+		if (i)
+			html(b, "、");
+		put_value(b, e, key, x, details);
+	}
+}
+
+/* One value of the details, as a person reads it; objects and mixed
+ * lists as compact JSON, cut. */
+static void put_value(struct buf *b, const struct audit_row *e,
+		      const char *key, const json_t *v, const json_t *details)
+{
+	char local[17], *text;
+
+	if (is_role_key(key) && (json_is_string(v) || json_is_array(v))) {
+		put_roles(b, v);
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		put_string(b, e, key, json_string_value(v), details);
+		return;
+	case JSON_INTEGER:
+		if (str_eq(key, "locked_until")) {
+			clock_local_minute(json_integer_value(v), local);
+			html(b, "%s", local);
+		} else {
+			html(b, "%I", (int64_t)json_integer_value(v));
+		}
+		return;
+	case JSON_TRUE:
+		html(b, "是");
+		return;
+	case JSON_FALSE:
+		html(b, "否");
+		return;
+	case JSON_NULL:
+		put_none(b);
+		return;
+	case JSON_ARRAY:
+		if (is_scalar_list(v)) {
+			put_list(b, e, key, v, details);
+			return;
+		}
+		/* fall through */
+	default:
+		text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		put_short(b, text ? text : "?");
+		free(text);
+	}
+}
+
+/* Keys read first, in this order; the others follow as stored (jansson
+ * sorted them). */
+static const char *const first_keys[] = {
+	"number", "procedure", "version", "from", "to", "name", "code", "login",
+	"display_name", "reason",
+};
+
+static bool is_first_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(first_keys); i++)
+		if (str_eq(first_keys[i], key))
+			return true;
+	return false;
+}
+
+/* One pair, "key：value". */
+static void put_pair(struct buf *b, const struct audit_row *e,
+		     const char *key, const json_t *v, const json_t *details)
+{
+	const char *label = audit_key_label(e->action, key);
+
+	html(b, "<div><span class=\"muted\">");
+	if (label)
+		html(b, "%s", label);
+	else
+		put_text(b, key);
+	html(b, "：</span>");
+	put_value(b, e, key, v, details);
+	html(b, "</div>");
+}
+
+/*
+ * The details as "key：value" lines under Chinese names (unknown keys
+ * as stored), at most PAIRS_SHOWN of them, and the record as stored
+ * folded beneath: the page explains, the stored text is the evidence.
+ */
+static void details_cell(struct buf *b, const struct audit_row *e,
+			 json_t *j)
+{
+	const char *d = e->details ? e->details : "", *key;
+	json_t *v;
+	size_t n = 0, i, all = json_object_size(j);
+
+	if (!json_is_object(j)) {
+		plain_details(b, d, j);
+		return;
+	}
+	if (!all) {
+		put_none(b);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(first_keys) && n < PAIRS_SHOWN; i++) {
+		v = json_object_get(j, first_keys[i]);
+		if (!v)
+			continue;
+		put_pair(b, e, first_keys[i], v, j);
+		n++;
+	}
+	json_object_foreach(j, key, v) {
+		if (n == PAIRS_SHOWN)
+			break;
+		if (is_first_key(key))
+			continue;
+		put_pair(b, e, key, v, j);
+		n++;
+	}
+	if (all > n)
+		html(b, "<div class=\"muted\">另有 %I 项，见原始记录</div>",
+		     (int64_t)(all - n));
+	raw_details(b, d);
 }
 
 static const char *outcome_badge(const char *outcome)
@@ -246,32 +542,84 @@ static const char *outcome_badge(const char *outcome)
 	return "badge badge-bad";
 }
 
+/* The outcome as a badge.  Reads of attachments are stored with "ok"
+ * for a success: shown as one, with the stored value beneath, since the
+ * filter for 成功 does not find them. */
+static void outcome_cell(struct buf *b, const char *outcome)
+{
+	if (!str_eq(outcome, "ok")) {
+		html(b, "<span class=\"%s\">%s</span>", outcome_badge(outcome),
+		     audit_outcome_name(outcome));
+		return;
+	}
+	html(b, "<span class=\"badge badge-ok\">成功</span><br><small>"
+	     "<code class=\"muted\">ok</code></small>");
+}
+
+/* A stored code under its Chinese name, with the code itself beneath:
+ * that is what the filter, the JSON and the export use. */
+static void put_labelled(struct buf *b, const char *label, const char *code)
+{
+	html(b, "%s<br><small><code class=\"muted\">", label);
+	put_text(b, code);
+	html(b, "</code></small>");
+}
+
+/* A stored value by its name when it has one, else as stored. */
+static void put_named(struct buf *b, const char *label, const char *code)
+{
+	if (label)
+		put_labelled(b, label, code);
+	else
+		put_text(b, code);
+}
+
+static void role_cell(struct buf *b, const char *roles)
+{
+	struct buf names = BUF_INIT;
+
+	if (audit_role_label(roles)) {
+		put_labelled(b, audit_role_label(roles), roles);
+		return;
+	}
+	audit_role_names(&names, roles);
+	if (names.len)
+		html(b, "%s", buf_cstr(&names));
+	else
+		put_none(b);
+	buf_release(&names);
+}
+
 static int page_row(const struct audit_row *e, void *arg)
 {
-	struct buf *b = arg, roles = BUF_INIT;
+	struct buf *b = arg;
+	json_t *j = e->details ? json_loads(e->details, JSON_DECODE_ANY,
+					    NULL) : NULL;
+	const char *actor = audit_actor_label(e->actor);
 	char local[17], iso[21];
 
 	clock_local_minute(e->ts, local);
 	clock_iso_utc(e->ts, iso);
-	audit_role_names(&roles, e->actor_role);
 	html(b, "<tr><th scope=\"row\" class=\"num\">%I</th>"
-	     "<td class=\"nowrap\"><time datetime=\"%s\">%s</time></td><td>",
-	     e->seq, iso, local);
-	put_text(b, e->actor);
-	html(b, "</td><td class=\"nowrap\">%s</td><td class=\"nowrap\">",
-	     buf_cstr(&roles));
-	put_text(b, e->source_ip);
-	html(b, "</td><td><code>");
-	put_text(b, e->action);
-	html(b, "</code></td><td>");
+	     "<td class=\"nowrap\"><time datetime=\"%s\">%s</time></td>"
+	     "<td%r>", e->seq, iso, local, actor ? " class=\"nowrap\"" : "");
+	put_named(b, actor, e->actor);
+	html(b, "</td><td class=\"nowrap\">");
+	role_cell(b, e->actor_role);
+	html(b, "</td><td class=\"nowrap\">");
+	put_named(b, audit_source_label(e->source_ip), e->source_ip);
+	html(b, "</td><td class=\"nowrap\">");
+	put_named(b, audit_action_label(e->action, j), e->action);
+	html(b, "</td><td>");
 	put_text(b, e->object);
-	html(b, "</td><td><span class=\"%s\">%s</span></td><td>",
-	     outcome_badge(e->outcome), audit_outcome_name(e->outcome));
-	details_cell(b, e->details);
+	html(b, "</td><td>");
+	outcome_cell(b, e->outcome);
+	html(b, "</td><td class=\"wrap\">");
+	details_cell(b, e, j);
 	html(b, "</td><td><code>");
 	put_text(b, e->request_id);
 	html(b, "</code></td></tr>");
-	buf_release(&roles);
+	json_decref(j);
 	return 0;
 }
 
@@ -365,10 +713,11 @@ int page_audit(struct req *r)
 {
 	struct audit_filter f;
 	struct fz_err err = { 0 };
+	char code[ACTION_CODE_MAX];
 	int64_t total = 0;
 	int status;
 
-	if (audit_filter_parse(&r->query, &f, &err)) {
+	if (parse_filter(r, &f, code, &err)) {
 		page_begin(r, TITLE);
 		page_alert(&r->out, "filter-error", err.msg);
 		filter_form(r, true);
@@ -413,13 +762,13 @@ int page_audit_export(struct req *r)
 	struct fz_err err = { 0 };
 	struct buf x;
 	int64_t total = 0, rows = 0;
-	char disp[96], who[256];
+	char disp[96], who[256], code[ACTION_CODE_MAX];
 	int rc;
 
 	if (!ratelimit_take(RL_EXPORT, r->ip))
 		return req_fail(r, 429, "rate_limited",
 				"导出过于频繁，请稍后再试");
-	if (audit_filter_parse(&r->query, &f, &err))
+	if (parse_filter(r, &f, code, &err))
 		return req_fail(r, err.status, err.code, "%s", err.msg);
 	rc = begin_view(r, &f, "audit.export", false, &total);
 	if (rc)
@@ -495,10 +844,11 @@ int api_audit(struct req *r)
 {
 	struct audit_filter f;
 	struct fz_err err = { 0 };
+	char code[ACTION_CODE_MAX];
 	int64_t total = 0, rc;
 	json_t *list;
 
-	if (audit_filter_parse(&r->query, &f, &err))
+	if (parse_filter(r, &f, code, &err))
 		return req_fail(r, err.status, err.code, "%s", err.msg);
 	rc = begin_view(r, &f, "audit.query", true, &total);
 	if (rc)

@@ -542,9 +542,10 @@ static const char *outcome_badge(const char *outcome)
 	return "badge badge-bad";
 }
 
-/* The outcome as a badge.  Reads of attachments are stored with "ok"
- * for a success: shown as one, with the stored value beneath, since the
- * filter for 成功 does not find them. */
+/* The outcome as a badge.  Reads of attachments were stored with "ok"
+ * for a success until they were written as every other success: such
+ * entries show as one, with the stored value beneath, since the filter
+ * for 成功 does not find them. */
 static void outcome_cell(struct buf *b, const char *outcome)
 {
 	if (!str_eq(outcome, "ok")) {

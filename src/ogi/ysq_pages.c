@@ -679,7 +679,7 @@ static int send_reply_file(struct req *r, int64_t id)
 		return status;
 	}
 	snprintf(obj, sizeof(obj), "attachment:%lld", (long long)fid);
-	if (audit_req_tx(r, "attachment.read", obj, "ok", json_pack(
+	if (audit_req_tx(r, "attachment.read", obj, "success", json_pack(
 		"{s:I,s:s,s:s}", "case", (json_int_t)id, "sm3", blob.info.sm3,
 		"via", "query_code")) < 0)
 		status = req_fail(r, 503, "audit_unavailable", "暂时无法下载，"

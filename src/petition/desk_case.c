@@ -189,7 +189,7 @@ int desk_file_send(struct req *r, struct attach_blob *blob, json_t *detail)
 	char obj[48];
 
 	snprintf(obj, sizeof(obj), "attachment:%" PRId64, blob->info.id);
-	if (audit_req_tx(r, "attachment.read", obj, "ok", detail) < 0)
+	if (audit_req_tx(r, "attachment.read", obj, "success", detail) < 0)
 		return req_fail(r, 503, "audit_unavailable", "无法记录本次"
 				"查看，请稍后再试");
 	return attach_send(r, blob);

@@ -414,17 +414,13 @@ static char *text_of(const char *tpl, const struct vars *v)
 static void person(struct demo_rng *r, struct party *p, bool full)
 {
 	cal_day lo = 0, birth;
-	char day[11], id[PII_ID_LEN + 1], phone[12];
+	char id[PII_ID_LEN + 1], phone[12];
 	int seq, male = demo_rnd(r, 2);
 
 	cal_parse("1955-01-01", &lo);
 	birth = lo + demo_rnd(r, 47 * 365);
-	cal_format(birth, day);
 	seq = 2 * demo_rnd(r, 499) + (male ? 1 : 2);
-	snprintf(id, sizeof(id), "330624%.4s%.2s%.2s%03d", day, day + 5,
-		 day + 8, seq);
-	id[17] = pii_idcard_check_char(id);
-	id[18] = '\0';
+	demo_id_number(birth, seq, id);
 	snprintf(phone, sizeof(phone), "%s%08d", DEMO_PICK(r, mobile_prefixes),
 		 demo_rnd(r, 100000000));
 	if (full)

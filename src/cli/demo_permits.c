@@ -226,13 +226,7 @@ static void villager(struct demo_rng *r, struct holder *h)
 		 DEMO_PICK(r, given));
 	cal_parse("1950-01-01", &lo);
 	birth = lo + demo_rnd(r, 40 * 365);
-	memcpy(id, "330624", 6);
-	cal_format(birth, id + 6);          /* YYYY-MM-DD, compacted below */
-	memmove(id + 10, id + 11, 2);
-	memmove(id + 12, id + 14, 2);
-	snprintf(id + 14, 4, "%03d", 1 + demo_rnd(r, 998));
-	id[17] = pii_idcard_check_char(id);
-	id[18] = '\0';
+	demo_id_number(birth, 1 + demo_rnd(r, 998), id);
 	memcpy(h->code, id, sizeof(id));
 }
 

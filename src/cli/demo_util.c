@@ -83,6 +83,17 @@ int demo_staff_of(struct db *db, const char *login, enum role role,
 	return 0;
 }
 
+void demo_id_number(cal_day birth, int seq, char out[19])
+{
+	char day[11];
+
+	cal_format(birth, day);
+	snprintf(out, 19, "330624%.4s%.2s%.2s%03d", day, day + 5, day + 8,
+		 (seq % 1000 + 1000) % 1000);
+	out[17] = pii_idcard_check_char(out);
+	out[18] = '\0';
+}
+
 int64_t demo_at(cal_day d, int minute)
 {
 	return (int64_t)d * 86400 - 8 * 3600 + (int64_t)minute * 60;

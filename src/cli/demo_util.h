@@ -85,6 +85,11 @@ static inline bool demo_chance(struct demo_rng *r, int percent)
 /* An element of the array `a`, drawn from `r`. */
 #define DEMO_PICK(r, a) ((a)[demo_rnd((r), (int)ARRAY_SIZE(a))])
 
+/* A resident identity number of 新昌县 (330624) for someone born on day
+ * `birth`, with sequence `seq` (0..999: odd for a man, even for a
+ * woman) and its GB 11643 check character. */
+void demo_id_number(cal_day birth, int seq, char out[19]);
+
 /* Unix time of `minute` of day `d`, China Standard Time. */
 int64_t demo_at(cal_day d, int minute);
 

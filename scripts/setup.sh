@@ -37,9 +37,10 @@ runtime_pkgs="build-essential cmake pkg-config libevent-dev libsqlite3-dev
 	libxlsxwriter-dev libcmocka-dev zlib1g-dev libqrencode-dev john-data
 	libzip-dev libexpat1-dev ca-certificates"
 # fonts-noto-cjk: browser tests screenshot Chinese pages, which would
-# otherwise render as empty boxes.
+# otherwise render as empty boxes; poppler-utils: they read the text of
+# printed pages (pdftotext).
 test_pkgs="postgresql-15 nginx-light wrk chromium fonts-noto-cjk clang
-	libclang-rt-14-dev"
+	libclang-rt-14-dev poppler-utils"
 
 # A node from outside Debian (e.g. a vendor repository or a manual install)
 # is kept when it is recent enough: Debian's nodejs/npm would conflict.

@@ -163,7 +163,8 @@ static void buttons(struct req *r, int year, bool ok)
 	     "aria-describedby=\"gi-check\"");
 }
 
-/* The items drafted from the year's report, newest first. */
+/* The items drafted from the year's report, newest first; the office's
+ * business, not the report's, so it is not printed with it. */
 static int drafted(struct req *r, int year)
 {
 	static const char *const cols[] = {
@@ -182,8 +183,8 @@ static int drafted(struct req *r, int year)
 			(int64_t)year);
 	if (!rows)
 		return db_errcode(r->db);
-	html(b, "<section aria-labelledby=\"gi-drafts-h\"><h2 "
-	     "id=\"gi-drafts-h\">%d年度报告的公开稿</h2><div "
+	html(b, "<section class=\"no-print\" aria-labelledby=\"gi-drafts-h\">"
+	     "<h2 id=\"gi-drafts-h\">%d年度报告的公开稿</h2><div "
 	     "class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
 	     "aria-labelledby=\"gi-drafts-h\"><table class=\"data\">", year);
 	table_head(b, cols);
@@ -239,7 +240,9 @@ int page_ogi_report(struct req *r)
 		     "请先在信访热线台账中核对相关申请；核对前不能生成公开稿。"
 		     "</p></div>", buf_cstr(&why));
 	buttons(r, year, !bad);
-	html(&r->out, "<p class=\"muted\">本报告按国办公开办函〔2021〕30号"
+	/* How the page was made is for the screen; paper has the report. */
+	html(&r->out, "<p class=\"muted no-print\">"
+	     "本报告按国办公开办函〔2021〕30号"
 	     "规定的格式，根据系统记录于 %s 即时生成：表三由依申请公开案件"
 	     "统计，每个非零数字链接到所统计的案件；表二中的行政许可取自许可"
 	     "登记簿；其余数字和文字由信息公开专员填报。</p>", when);

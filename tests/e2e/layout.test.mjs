@@ -1,0 +1,288 @@
+// layout.test.mjs: wide tables on screen and pages on paper.  On the
+// demo's widest tables (the published 2021 annual report's, the audit
+// log, the case statistics, the staff view of the 2022 report) every
+// cell can be reached at 1280 px and on a 375 px phone: a table fits its
+// box, or the box scrolls and a shadow marks each edge with more of the
+// table beyond it, and no box that clips without scrolling cuts a table;
+// the page itself never scrolls sideways on the phone.  Printed, a page
+// of the desks leaves its frame (header, navigation, language switch,
+// footer) and the report's operational notes off, keeps every table
+// caption, and no caption ends a page without its table.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serverAndBrowser, fitsPhone } from './lib/pages.mjs';
+
+const ITEM = '/gk/i/11330624736120582U/2022-00001';
+const REPORT = '/ogi/report?year=2022';
+const PAGES = [
+	{ name: 'portal-item', url: ITEM },
+	{ name: 'audit', login: 'auditadmin', url: '/audit' },
+	{ name: 'stats-cases', login: 'petition', url: '/stats/cases' },
+	{ name: 'ogi-report', login: 'ogi', url: REPORT },
+];
+
+// A table hidden by this many pixels or more must show that it is.
+const HIDDEN_MIN = 24;
+// The edge strip sampled for the shadow, and the least difference in
+// brightness (0-255) that counts as one.
+const STRIP = 6;
+const SHADE = 8;
+
+// `p` open in a page of its own: anonymous, or signed in as p.login.
+async function open(suite, p) {
+	const page = p.login ? (await suite.staff(p.login)).page :
+		await (await suite.browser.newContext()).newPage();
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.goto(suite.srv.url + p.url);
+	return page;
+}
+
+// The boxes around `table` that cut it: those whose overflow is hidden
+// or clip and that are narrower than what they hold (the table, or the
+// scrolling box the table is in).  Run in the page.
+function cutsOf(table) {
+	const cuts = [];
+	let inner = table;
+
+	for (let el = table.parentElement; el; el = el.parentElement) {
+		const ox = getComputedStyle(el).overflowX;
+		if (ox === 'visible')
+			continue;
+		if (ox === 'auto' || ox === 'scroll') {
+			inner = el;
+			continue;
+		}
+		const left = el.getBoundingClientRect().left + el.clientLeft;
+		const right = left + el.clientWidth;
+		const r = inner.getBoundingClientRect();
+		if (r.left < left - 0.5 || r.right > right + 0.5)
+			cuts.push(`${el.tagName}.${el.className}`);
+	}
+	return cuts;
+}
+
+// No table of main is cut by a box around it.
+async function checkNotCut(page, name) {
+	const tables = page.locator('main table');
+	for (let i = 0; i < await tables.count(); i++)
+		assert.deepEqual(await tables.nth(i).evaluate(cutsOf), [],
+			`${name}: table ${i} is cut by`);
+}
+
+// The mean brightness of a PNG's pixels in `rect`, decoded by a canvas
+// in the blank page `dec`.
+function brightness(dec, png, rect) {
+	return dec.evaluate(async ({ b64, r }) => {
+		const img = new Image();
+		img.src = 'data:image/png;base64,' + b64;
+		await img.decode();
+		const c = document.createElement('canvas');
+		c.width = img.width;
+		c.height = img.height;
+		const g = c.getContext('2d');
+		g.drawImage(img, 0, 0);
+		const d = g.getImageData(r.x, r.y, r.w, r.h).data;
+		let sum = 0;
+		for (let k = 0; k < d.length; k += 4)
+			sum += 0.2126 * d[k] + 0.7152 * d[k + 1] +
+				0.0722 * d[k + 2];
+		return sum / (d.length / 4);
+	}, { b64: png.toString('base64'), r: rect });
+}
+
+// The brightness of the strips inside the left and right edges of a
+// table's scrolling box, beside the table's caption (or first head row)
+// with its text made transparent for the picture: { left, right }.
+async function edges(dec, wrap) {
+	const rect = await wrap.evaluate((el) => {
+		const t = el.querySelector('table');
+		const row = t.caption ?? t.tHead?.rows[0] ?? t.rows[0];
+		for (const e of [row, ...row.querySelectorAll('*')])
+			e.style.color = 'transparent';
+		const box = el.getBoundingClientRect();
+		const r = row.getBoundingClientRect();
+		return { top: Math.round(r.top - box.top + r.height / 4),
+			h: Math.max(1, Math.round(r.height / 2)),
+			left: el.clientLeft, width: el.clientWidth };
+	});
+	const png = await wrap.screenshot();
+	await wrap.evaluate((el) => {
+		for (const e of el.querySelectorAll('[style]'))
+			e.style.color = '';
+	});
+	const y = rect.top, h = rect.h;
+	return {
+		left: await brightness(dec, png,
+			{ x: rect.left, y, w: STRIP, h }),
+		right: await brightness(dec, png,
+			{ x: rect.left + rect.width - STRIP, y, w: STRIP, h }),
+	};
+}
+
+// Every scrolling box of a table in main that hides part of its table
+// shows a shadow at each edge with more beyond it, and none at an edge
+// with nothing beyond; a box whose table fits shows none.  Returns how
+// many boxes hid part of their tables.
+async function checkScrollers(page, dec, name) {
+	let n = 0;
+	const wraps = page.locator('main :is(div, section):has(> table)');
+	for (let i = 0; i < await wraps.count(); i++) {
+		const wrap = wraps.nth(i);
+		const s = await wrap.evaluate((el) => {
+			const ox = getComputedStyle(el).overflowX;
+			el.scrollLeft = 0;
+			return { scrolls: ox === 'auto' || ox === 'scroll',
+				hidden: el.scrollWidth - el.clientWidth };
+		});
+		if (!s.scrolls)
+			continue;
+		const what = `${name}: table box ${i} (${s.hidden}px hidden)`;
+		let e = await edges(dec, wrap);
+		if (s.hidden <= 0) {
+			assert.ok(Math.abs(e.left - e.right) < SHADE / 2,
+				`${what}: a shadow on a table that fits ` +
+				JSON.stringify(e));
+			continue;
+		}
+		if (s.hidden < HIDDEN_MIN)
+			continue;
+		n++;
+		assert.ok(e.right < e.left - SHADE,
+			`${what}: no shadow on the right ${JSON.stringify(e)}`);
+		await wrap.evaluate((el) => {
+			el.scrollLeft = el.scrollWidth;
+		});
+		e = await edges(dec, wrap);
+		assert.ok(e.left < e.right - SHADE,
+			`${what}: scrolled to the end, no shadow at the left ` +
+			`edge ${JSON.stringify(e)}`);
+		await wrap.evaluate((el) => { el.scrollLeft = 0; });
+	}
+	return n;
+}
+
+const shown = (page, sel) => page.evaluate((s) => {
+	const el = document.querySelector(s);
+	return !!el && getComputedStyle(el).display !== 'none' &&
+		el.getBoundingClientRect().height > 0;
+}, sel);
+
+function hasPdftotext() {
+	try {
+		execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+// The pages whose last line of text is a table caption when `page` is
+// printed on A4-wide paper `mm` millimetres high.
+async function strandedCaptions(page, mm, captions, dir) {
+	const file = path.join(dir, `print-${mm}.pdf`);
+	await page.pdf({ path: file, width: '210mm', height: `${mm}mm` });
+	const text = execFileSync('pdftotext', ['-layout', file, '-'],
+		{ encoding: 'utf8' });
+	return text.split('\f').flatMap((sheet, n) => {
+		const last = sheet.split('\n').map((l) => l.trim())
+			.filter(Boolean).at(-1);
+		return captions.includes(last) ?
+			[`${mm}mm page ${n + 1}: ${last}`] : [];
+	});
+}
+
+// Every table of `p` can be read whole at 1280 px and on a phone.
+async function checkWidths(suite, dec, p) {
+	const page = await open(suite, p);
+	assert.ok(await page.locator('main table').count() > 0,
+		`${p.name}: no table`);
+	for (const width of [1280, 375]) {
+		const name = `${p.name} at ${width}px`;
+		await page.setViewportSize({ width, height: 900 });
+		await checkNotCut(page, name);
+		const n = await checkScrollers(page, dec, name);
+		// on the phone, and table 四 in the item always
+		if (width === 375 || p.url === ITEM)
+			assert.ok(n > 0, `${name}: no wide table`);
+	}
+	await page.setViewportSize({ width: 1280, height: 900 });
+	assert.ok(await page.evaluate(() =>
+		document.documentElement.scrollWidth) <= 1280,
+		`${p.name}: the page scrolls sideways at 1280px`);
+	await fitsPhone(page, p.name, `layout-${p.name}-375`);
+	await page.context().close();
+}
+
+// `p` printed: no frame, every table caption.
+async function checkPrinted(suite, p) {
+	const page = await open(suite, p);
+	await page.emulateMedia({ media: 'print' });
+	for (const sel of ['.skip', '.site-header', '.main-nav', '.lang',
+		'.user-box', '.site-footer'])
+		assert.equal(await shown(page, sel), false,
+			`${p.name}: ${sel} printed`);
+	const caps = page.locator('main table caption');
+	for (let i = 0; i < await caps.count(); i++)
+		assert.equal(await caps.nth(i).isVisible(), true,
+			`${p.name}: caption ${i} not printed`);
+	await page.context().close();
+}
+
+// No page of `p`, printed on paper of many heights, ends with one of
+// its table captions.
+async function checkCaptionsKept(suite, p, dir) {
+	const page = await open(suite, p);
+	const captions = (await page.locator('main caption').allInnerTexts())
+		.map((c) => c.trim());
+	const bad = [];
+	for (let mm = 200; mm <= 320; mm += 6)
+		bad.push(...await strandedCaptions(page, mm, captions, dir));
+	assert.deepEqual(bad, [],
+		`${p.name}: captions left at the foot of a page`);
+	await page.context().close();
+}
+
+describe('wide tables and printing', () => {
+	const suite = serverAndBrowser();
+
+	it('every cell of a wide table can be reached, at 1280 px and on a ' +
+	'phone', async () => {
+		const dec = await suite.browser.newPage();
+		for (const p of PAGES)
+			await checkWidths(suite, dec, p);
+		await dec.context().close();
+	});
+
+	it('a page of the desks prints without its frame', async () => {
+		for (const p of PAGES.filter((x) => x.login))
+			await checkPrinted(suite, p);
+	});
+
+	it('the annual report prints the report alone', async () => {
+		const page = await open(suite, PAGES.at(-1));
+		await page.emulateMedia({ media: 'print' });
+		assert.equal(await shown(page, 'article.gi-report'), true);
+		assert.equal(await page.locator('p:has-text("即时生成")')
+			.isVisible(), false, 'how the page was made, printed');
+		assert.equal(await shown(page,
+			'section[aria-labelledby="gi-drafts-h"]'), false,
+			'the drafts printed');
+		await page.context().close();
+	});
+
+	it('no printed page ends with a table caption', async (t) => {
+		if (!hasPdftotext())
+			return t.skip('needs pdftotext (poppler-utils)');
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fz-pdf-'));
+		try {
+			await checkCaptionsKept(suite, PAGES.at(-1), dir);
+			await checkCaptionsKept(suite, PAGES[0], dir);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});

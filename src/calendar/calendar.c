@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "core/clock.h"
+
 #define CST_OFFSET (8 * 3600)
 /* No limit in law runs for years; this bounds a runaway count. */
 #define MAX_LIMIT 3660
@@ -106,6 +108,22 @@ cal_day cal_day_of(int64_t t)
 	int64_t s = t + CST_OFFSET;
 
 	return (cal_day)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
+}
+
+int cal_year(cal_day d)
+{
+	char s[11];
+	int64_t y = 0;
+
+	cal_format(d, s);
+	s[4] = '\0';
+	parse_int64(s, 0, 9999, &y);
+	return (int)y;
+}
+
+int cal_year_now(void)
+{
+	return cal_year(cal_day_of(clock_now()));
 }
 
 struct calendar *calendar_new(void)

@@ -44,6 +44,9 @@ void cal_format(cal_day d, char out[11]);
 int cal_weekday(cal_day d);
 /* The day number containing unix time `t` in China Standard Time. */
 cal_day cal_day_of(int64_t t);
+/* The year of day `d`; of today (China Standard Time) for cal_year_now(). */
+int cal_year(cal_day d);
+int cal_year_now(void);
 
 /* An empty calendar (weekday rule only) to add notices to. */
 struct calendar *calendar_new(void);

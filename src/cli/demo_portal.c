@@ -475,7 +475,7 @@ static int tally_body(struct db *db, const struct item *it,
 
 	if (cal_parse(pd->from, &t.from) || cal_parse(pd->to, &t.to))
 		return error("demo: bad period %s–%s", pd->from, pd->to);
-	f.year = cs_year_of(t.from);
+	f.year = cal_year(t.from);
 	rc = case_stats_cases(db, &f, today, tally_case, &t);
 	if (rc)
 		return rc;

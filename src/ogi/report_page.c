@@ -85,24 +85,13 @@ static int officer_only(struct req *r)
 			"公开稿由信息公开专员办理");
 }
 
-static int this_year(void)
-{
-	char day[11];
-	int64_t y = 0;
-
-	cal_format(cal_day_of(clock_now()), day);
-	day[4] = '\0';
-	parse_int64(day, 1970, 9999, &y);
-	return (int)y;
-}
-
 /* The year asked for (default: last year); 0, or the 400 reply. */
 static int year_param(struct req *r, int *year)
 {
 	const char *y = req_param(r, "year");
 	int64_t v;
 
-	*year = this_year() - 1;
+	*year = cal_year_now() - 1;
 	if (!y || !*y)
 		return 0;
 	if (parse_int64(y, YEAR_MIN, YEAR_MAX, &v))
@@ -126,7 +115,7 @@ static void year_option(struct buf *b, int year, bool selected)
 static void year_form(struct req *r, int year)
 {
 	struct buf *b = &r->out;
-	int now = this_year(), y;
+	int now = cal_year_now(), y;
 	bool listed = false;
 
 	html(b, "<form method=\"get\" action=\"/ogi/report\" class=\"filters\" "

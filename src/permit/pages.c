@@ -100,18 +100,6 @@ static const char *qstr(struct req *r, const char *k)
 	return s ? s : "";
 }
 
-/* This year in China Standard Time. */
-static int this_year(void)
-{
-	char day[11];
-	int64_t y = 0;
-
-	cal_format(cal_day_of(clock_now()), day);
-	day[4] = '\0';
-	parse_int64(day, 1970, 9999, &y);
-	return (int)y;
-}
-
 /* The years a list may be asked for: from PERMIT_YEAR_FIRST, or the
  * oldest decision's year if a register goes further back, to this year. */
 static int year_range(struct db *db, int *first, int *last)
@@ -121,7 +109,7 @@ static int year_range(struct db *db, int *first, int *last)
 	int rc = permit_years(db, years, YEARS_MAX, &n);
 
 	*first = PERMIT_YEAR_FIRST;
-	*last = this_year();
+	*last = cal_year_now();
 	if (rc < 0)
 		return rc;
 	if (n && years[n - 1] < *first)

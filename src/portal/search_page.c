@@ -54,18 +54,6 @@ static const char *param(struct req *r, const char *name)
 	return s ? s : "";
 }
 
-/* This year in China Standard Time. */
-static int this_year(void)
-{
-	char day[11];
-	int64_t y = 0;
-
-	cal_format(cal_day_of(clock_now()), day);
-	day[4] = '\0';
-	parse_int64(day, 1970, 9999, &y);
-	return (int)y;
-}
-
 /* The section, year and page asked for; NULL, or what is wrong with
  * them and what is taken (msg holds it when it names numbers).  An empty
  * parameter is what the form sends for "all". */
@@ -73,7 +61,7 @@ static const char *read_view(struct req *r, struct view *v, char *msg,
 			     size_t msg_size)
 {
 	const char *y = param(r, "y"), *page = param(r, "page");
-	int first = YEAR_FIRST, last = this_year();
+	int first = YEAR_FIRST, last = cal_year_now();
 	int64_t n = 0;
 
 	v->q = req_query(r, "q");

@@ -172,17 +172,6 @@ int cs_rate(const struct cs_row *row, bool last, enum cs_rate r)
 			   cs_value(row, last, rates[r].den));
 }
 
-int cs_year_of(cal_day d)
-{
-	char s[11];
-	int64_t y = 0;
-
-	cal_format(d, s);
-	s[4] = '\0';
-	parse_int64(s, 0, 9999, &y);
-	return (int)y;
-}
-
 /* ---- the columns every view shows ---- */
 
 const struct cs_column cs_columns[] = {

@@ -239,7 +239,4 @@ void cs_depts_release(struct cs_depts *d);
 void cs_filter_describe(const struct cs_filter *f, const struct cs_depts *d,
 			struct buf *out);
 
-/* The year of a day number. */
-int cs_year_of(cal_day d);
-
 #endif

@@ -179,7 +179,7 @@ static void put_day(struct ledger *l, lxw_col_t col, cal_day d)
 	if (d <= 0)
 		return;
 	cal_format(d, s);
-	dt.year = cs_year_of(d);
+	dt.year = cal_year(d);
 	s[7] = s[10] = '\0';
 	parse_int64(s + 5, 1, 12, &m);
 	parse_int64(s + 8, 1, 31, &day);
@@ -315,7 +315,7 @@ int page_case_stats_export(struct req *r)
 {
 	cal_day today = cal_day_of(clock_now());
 	const char *y = req_query(r, "year");
-	int64_t year = cs_year_of(today), cases = 0;
+	int64_t year = cal_year(today), cases = 0;
 	char disp[96], who[256];
 	struct buf x;
 	int rc;

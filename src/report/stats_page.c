@@ -364,7 +364,7 @@ static void export_link(struct buf *b, int year)
 int page_case_stats(struct req *r)
 {
 	cal_day today = cal_day_of(clock_now());
-	int this_year = cs_year_of(today);
+	int this_year = cal_year(today);
 	struct fz_err err = { 0 };
 	struct case_stats s;
 	struct params p;
@@ -569,7 +569,7 @@ int page_case_stats_list(struct req *r)
 	int64_t page;
 	int rc;
 
-	if (parse_filter(r, cs_year_of(today), &f, &page, &err))
+	if (parse_filter(r, cal_year(today), &f, &page, &err))
 		return req_fail(r, err.status, err.code, "%s", err.msg);
 	rc = cs_depts_load(r->db, &depts);
 	if (rc < 0)

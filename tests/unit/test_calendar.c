@@ -67,6 +67,10 @@ static void test_dates(void **state)
 	assert_int_not_equal(cal_parse("20240101", &d), 0);
 	/* 2024-01-01 00:30 China time is still 2023-12-31 in UTC. */
 	assert_int_equal(cal_day_of(1704040200), D("2024-01-01"));
+	assert_int_equal(cal_year(D("2023-12-31")), 2023);
+	assert_int_equal(cal_year(D("2024-01-01")), 2024);
+	assert_int_equal(cal_year(cal_day_of(1704040200)), 2024);
+	assert_int_equal(cal_year(0), 1970);
 }
 
 static void test_working_day_rule(void **state)

@@ -285,4 +285,15 @@ describe('wide tables and printing', () => {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});
+
+	// A field the server refused is drawn in the danger colour, text
+	// inputs as well as selects.
+	it('a refused field is marked red', async () => {
+		const page = await suite.browser.newPage();
+		await page.goto(suite.srv.url + '/gk/permits?year=abc');
+		const border = await page.$eval('#year', (e) =>
+			getComputedStyle(e).borderTopColor);
+		assert.equal(border, 'rgb(179, 38, 30)');   // --danger, #b3261e
+		await page.context().close();
+	});
 });

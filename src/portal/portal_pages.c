@@ -387,7 +387,9 @@ int portal_category(struct req *r)
 		if (status)
 			return status;
 	}
-	if (page_s && parse_int64(page_s, 1, PAGE_MAX, &page))
+	if (page_s && parse_int64(page_s, 1, INT64_MAX, &page))
+		return portal_bad_request(r, "页码应为从 1 开始的整数。");
+	if (page > PAGE_MAX)             /* beyond any section's end */
 		return portal_not_found(r, "没有这一页。");
 	rc = portal_cats_load(r->db, &c);
 	if (rc < 0)

@@ -184,23 +184,36 @@ void portal_end(struct req *r)
 		html(b, "<li><a href=\"/ysq/new\">依申请公开</a></li>");
 	html(b, "<li><a href=\"/petition/new\">网上信访和12345诉求</a></li>"
 	     "<li><a href=\"/petition/query\">办理进度查询</a></li>"
-	     "<li><a href=\"/gk/rss.xml\">RSS订阅</a></li>"
-	     "<li><a href=\"/login\">工作人员登录</a></li>"
+	     "<li><a href=\"/gk/rss.xml\">RSS订阅</a></li>%r"
 	     "</ul></nav><p>主办：%s · 新昌高新技术产业园区</p>"
-	     "</footer></body></html>\n", PORTAL_ORG);
+	     "</footer></body></html>\n", r->user ?
+	     "<li><a href=\"/\">我的工作台</a></li>" :
+	     "<li><a href=\"/login\">工作人员登录</a></li>", PORTAL_ORG);
 }
 
-int portal_not_found(struct req *r, const char *what)
+static int notice(struct req *r, int status, const char *title,
+		  const char *what)
 {
-	struct portal_page p = { .title = "页面不存在", .noindex = true };
+	struct portal_page p = { .title = title, .noindex = true };
 
 	buf_reset(&r->out);
 	portal_begin(r, &p);
 	html(&r->out, "<div class=\"card gk-notice\" role=\"status\">"
 	     "<p>%s</p><p><a href=\"/gk/\">返回政府信息公开首页</a></p>"
-	     "</div>", what ? what : "您访问的页面不存在或已删除。");
+	     "</div>", what);
 	portal_end(r);
-	return 404;
+	return status;
+}
+
+int portal_not_found(struct req *r, const char *what)
+{
+	return notice(r, 404, "页面不存在", what ? what :
+		      "您访问的页面不存在或已删除。");
+}
+
+int portal_bad_request(struct req *r, const char *what)
+{
+	return notice(r, 400, "无法显示该页面", what);
 }
 
 /* ---- addresses and dates ---- */

@@ -64,6 +64,8 @@ void portal_date(int64_t t, char out[11]);
 
 /* A 404 page in the portal's frame; returns 404. */
 int portal_not_found(struct req *r, const char *what);
+/* A 400 page in the portal's frame saying what was wrong; returns 400. */
+int portal_bad_request(struct req *r, const char *what);
 
 /* ---- the disclosure catalogue (政府信息公开目录) ---- */
 

@@ -181,7 +181,10 @@ describe(`public portal (${backend})`, () => {
 		assert.equal((p2.bodyText.match(/财政预算公开第/g) ?? []).length, 3);
 		assert.match(p2.bodyText, /财政预算公开第1号/, 'oldest last');
 		assert.equal((await c.get('/gk/c/05?page=3')).status, 404);
-		assert.equal((await c.get('/gk/c/05?page=x')).status, 404);
+		const bad = await c.get('/gk/c/05?page=x');
+		assert.equal(bad.status, 400);
+		assert.match(bad.bodyText, /页码应为从 1 开始的整数/);
+		assert.equal((await c.get('/gk/c/05?page=99999999')).status, 404);
 		assert.equal((await c.get('/gk/c/nope')).status, 404);
 		const notices = await c.get('/gk/c/08');
 		assert.doesNotMatch(notices.bodyText, /含有误的通知|草稿/);

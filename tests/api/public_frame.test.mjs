@@ -39,6 +39,12 @@ function portalFrame(html, { title, nav, personal = false, staff = false },
 	m(staff ? /<a class="login-link" href="\/">我的工作台<\/a>/ :
 		/<a class="login-link" href="\/login">工作人员登录<\/a>/,
 	'the way in');
+	// the footer too: a signed-in user is not asked to sign in
+	const foot = html.slice(html.indexOf('<footer'));
+	assert.equal(foot.includes('<a href="/login">工作人员登录</a>'), !staff,
+		`${what}: the footer's way in`);
+	assert.equal(foot.includes('<a href="/">我的工作台</a>'), staff,
+		`${what}: the footer's way back`);
 	assert.deepEqual(html.match(/<h1\b[^>]*>[^<]*<\/h1>/g),
 		[`<h1>${title}</h1>`], `${what}: one h1`);
 	assert.equal(/<meta name="robots" content="noindex">/.test(html),

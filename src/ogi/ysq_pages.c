@@ -284,9 +284,11 @@ int page_ysq_submit(struct req *r)
 	int rc;
 
 	snprintf(key, sizeof(key), "ysq:%s", r->ip);
-	if (!ratelimit_take(RL_SUBMIT, key))
-		return req_fail(r, 429, "rate_limited", "提交过于频繁，请稍后"
-				"再试");
+	if (!ratelimit_take(RL_SUBMIT, key)) {
+		desk_throttled(r, RL_SUBMIT, key, "从您所在的网络地址提交"
+			       "过于频繁，");
+		return render_new(r, r->err.msg, 429);
+	}
 	if (!w)
 		return req_fail(r, 503, "unavailable", "暂不受理网上申请");
 	type = applicant_type(r, w, &err);

@@ -48,6 +48,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "engine/engine.h"
+#include "http/ratelimit.h"
 
 struct db;
 struct keyring;
@@ -477,5 +478,10 @@ int desk_sent_get(struct req *r, const char *name, int64_t *id,
  * also against the submission limit.
  */
 int desk_code_lookup(struct req *r, bool disclosure, int64_t *id);
+/* 429 for an address that must wait for a token of `kind` under `key`:
+ * Retry-After, and in r->err `why` followed by after how many seconds to
+ * try again, for the caller's form (its reply is prepared too). */
+int desk_throttled(struct req *r, enum rl_kind kind, const char *key,
+		   const char *why);
 
 #endif

@@ -291,9 +291,11 @@ int page_public_submit(struct req *r)
 	int64_t dept = 0;
 	int rc;
 
-	if (!ratelimit_take(RL_SUBMIT, r->ip))
-		return req_fail(r, 429, "rate_limited", "提交过于频繁，请稍后"
-				"再试");
+	if (!ratelimit_take(RL_SUBMIT, r->ip)) {
+		desk_throttled(r, RL_SUBMIT, r->ip, "从您所在的网络地址提交"
+			       "过于频繁，");
+		return render_new(r, r->err.msg, 429);
+	}
 	if (submit_check(r, &hotline, &p, &err)) {
 		party_release(&p);
 		return render_new(r, err.msg, err.status);
@@ -494,24 +496,23 @@ static int lookup_kind(struct db *db, int64_t id, bool disclosure)
 	return rc < 0 ? rc : n > 0;
 }
 
-/* 429 for an address that failed too often: refused before the look-up,
- * so that a right guess cannot be told from a wrong one while it waits. */
-static int too_many_misses(struct req *r, int64_t wait_ms)
+int desk_throttled(struct req *r, enum rl_kind kind, const char *key,
+		   const char *why)
 {
-	int64_t secs = (wait_ms + 999) / 1000;
+	int64_t secs = (ratelimit_wait_ms(kind, key) + 999) / 1000;
 	char s[24];
 
+	if (secs < 1)
+		secs = 1;
 	snprintf(s, sizeof(s), "%lld", (long long)secs);
 	req_set_header(r, "Retry-After", s);
-	return req_fail(r, 429, "rate_limited", "从您所在的网络地址查询失败的"
-			"次数过多。为防止查询码被猜测，请 %lld 秒后再试。",
+	return req_fail(r, 429, "rate_limited", "%s请 %lld 秒后再试。", why,
 			(long long)secs);
 }
 
 int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 {
 	char key[80], miss[80];
-	int64_t wait;
 	int rc;
 
 	snprintf(key, sizeof(key), "query:%s", r->ip);
@@ -519,8 +520,11 @@ int desk_code_lookup(struct req *r, bool disclosure, int64_t *id)
 		return req_fail(r, 429, "rate_limited", "查询过于频繁，请稍后"
 				"再试。");
 	snprintf(miss, sizeof(miss), "query-miss:%s", r->ip);
-	if ((wait = ratelimit_wait_ms(RL_SUBMIT, miss)) > 0)
-		return too_many_misses(r, wait);
+	/* refused before the look-up, so that a right guess cannot be told
+	 * from a wrong one while the address waits */
+	if (ratelimit_wait_ms(RL_SUBMIT, miss) > 0)
+		return desk_throttled(r, RL_SUBMIT, miss, "从您所在的网络地址"
+				      "查询失败的次数过多。为防止查询码被猜测，");
 	rc = query_code_find(r->db, r->w->srv->keyring, req_form_str(r, "code"),
 			     req_form_str(r, "last4"), id);
 	if (rc == 0) {

@@ -196,4 +196,33 @@ describe('the citizens\' pages in the portal\'s frame', () => {
 		const r = await miss('/petition/query');
 		assert.equal(r.status, 404, text(r.bodyText).slice(0, 800));
 	});
+
+	it('too many submissions: the form comes back as typed, with the wait',
+	async () => {
+		srv.advance(3600);	// every bucket full again
+		for (const [path, title, nav, fields] of [
+			['/petition/new', '网上信访和12345热线诉求', '/petition/new',
+				{ kind: 'petition', title: '反映园区道路积水问题' }],
+			['/ysq/new', '政府信息公开申请', '/ysq/new',
+				{ applicant: 'natural', title: '反映园区道路积水问题' }]]) {
+			const c = new Client(srv.url);
+			let r = null;
+			// incomplete forms: refused (400), each counted all the same
+			for (let i = 0; i < 8; i++) {
+				await page(c, path);
+				r = await c.post(path, form({ csrf: c.csrf(), ...fields }));
+				if (r.status === 429)
+					break;
+				assert.equal(r.status, 400, `${path}: ${r.status}`);
+			}
+			assert.equal(r.status, 429, path);
+			const wait = Number(r.headers.get('retry-after'));
+			assert.ok(wait >= 1 && wait <= 60, `${path}: ${wait}`);
+			portalFrame(r.bodyText, { title, nav }, `${path} refused`);
+			assert.match(r.bodyText, new RegExp('<div class="error" ' +
+				`role="alert"><p>从您所在的网络地址提交过于频繁，请 ${wait} ` +
+				'秒后再试。</p>'));
+			assert.match(r.bodyText, /value="反映园区道路积水问题"/);
+		}
+	});
 });

@@ -628,6 +628,36 @@ static int run_year(struct demo *d, const struct plan *p)
 	return rc;
 }
 
+/* ---- the catalogue ---- */
+
+/* The demo's permit decisions are published in their own register,
+ * /gk/permits, not as items of section 04 行政许可: the officer points the
+ * section there, through the catalogue's own check and audit entry.  A
+ * section that has a link already is left as it is. */
+static int link_permits(struct demo *d)
+{
+	struct pub_catalogue cat;
+	const struct pub_category *c;
+	struct fz_err err = { 0 };
+	int rc = pub_catalogue_load(d->db, true, &cat);
+
+	if (rc < 0)
+		return error("demo catalogue: %s", db_errmsg(d->db));
+	c = pub_category_find(&cat, 0, "04");
+	if (c && !*c->link) {
+		struct pub_category_in in = {
+			c->id, c->code, c->name, c->parent_id, c->sort,
+			c->disabled, "/gk/permits", "行政许可公示",
+		};
+
+		if (pub_category_save(d->db, &d->ogi.actor, &in, NULL, &err))
+			rc = error("demo catalogue: %s (%s)", err.msg,
+				   err.code);
+	}
+	pub_catalogue_release(&cat);
+	return rc;
+}
+
 /* ---- setting up ---- */
 
 static int prepare(struct app *a, struct demo *d, struct demo_env *env)
@@ -668,6 +698,8 @@ int demo_portal(struct app *a, struct db *db, bool quiet)
 			       "publications already present" :
 			       "publications created");
 	}
+	if (rc == 0)
+		rc = link_permits(&d);
 	demo_env_close(&env);
 	return rc < 0 ? rc : 0;
 }

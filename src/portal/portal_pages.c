@@ -6,6 +6,11 @@
  * disclosure catalogue, the catalogue with its counts, and links to every
  * service a citizen needs.  /gk/c/CODE lists a section (and its
  * subsections) page by page; /gk/c/CODE.xml and .atom are its feeds.
+ *
+ * A section whose information is published elsewhere, in a register of
+ * its own such as /gk/permits or on another site, says where (信息所在位置,
+ * kept by the officer in the catalogue), and the lists of sections do not
+ * show it as empty when nothing is filed in it.
  */
 #include "http/pages.h"
 
@@ -19,6 +24,7 @@
 #include "http/server.h"
 #include "portal/portal_feeds.h"
 #include "portal/portal_ui.h"
+#include "portal/publication.h"
 #include "portal/search.h"
 #include "store/store.h"
 
@@ -27,6 +33,29 @@
 #define PAGE_SIZE 20              /* items per page of a section */
 #define PAGE_MAX 100000
 #define PAGER_SPAN 2              /* page links either side of this one */
+
+/* ---- where a section's information lives ---- */
+
+/* " (N)" after a section's name; nothing for a section with nothing
+ * filed in it that points elsewhere, whose "(0)" would tell the citizen
+ * there is nothing when the information is one click on. */
+static void cat_count(struct buf *b, const struct portal_cat *k)
+{
+	if (k->total == 0 && *k->link)
+		return;
+	html(b, " <span class=\"muted\">(%I)</span>", k->total);
+}
+
+/* "本栏目信息在<a>…</a>公开。", a link off the site saying so. */
+static void where_notice(struct buf *b, const struct portal_cat *k)
+{
+	bool ext = pub_link_external(k->link);
+
+	html(b, "<p class=\"notice gk-where\">本栏目信息在<a href=\"%s\"%r>"
+	     "%s%r</a>公开。</p>", k->link, ext ? " rel=\"noopener\"" : "",
+	     *k->link_label ? k->link_label : k->link, ext ? "（外部网站）" :
+	     "");
+}
 
 /* ---- the home page ---- */
 
@@ -96,8 +125,8 @@ static void catalogue_tree(struct req *r, const struct portal_cats *c,
 			html(b, "<ul%r>", depth ? "" : " class=\"gk-tree\"");
 			open = true;
 		}
-		html(b, "<li><a href=\"/gk/c/%u\">%s</a> <span class=\"muted\">"
-		     "(%I)</span>", k->code, k->name, k->total);
+		html(b, "<li><a href=\"/gk/c/%u\">%s</a>", k->code, k->name);
+		cat_count(b, k);
 		if (depth < 3)
 			catalogue_tree(r, c, k->id, depth + 1);
 		html(b, "</li>");
@@ -258,9 +287,10 @@ static void subsections(struct req *r, const struct portal_cats *c,
 			html(&r->out, "<nav class=\"gk-subs\" aria-label=\""
 			     "下级目录\"><ul>");
 		open = true;
-		html(&r->out, "<li><a href=\"/gk/c/%u\">%s</a> <span class=\""
-		     "muted\">(%I)</span></li>", c->v[i].code, c->v[i].name,
-		     c->v[i].total);
+		html(&r->out, "<li><a href=\"/gk/c/%u\">%s</a>", c->v[i].code,
+		     c->v[i].name);
+		cat_count(&r->out, &c->v[i]);
+		html(&r->out, "</li>");
 	}
 	if (open)
 		html(&r->out, "</ul></nav>");
@@ -309,6 +339,7 @@ static void pager(struct buf *b, int64_t cur, int64_t pages)
 static int render_category(struct req *r, const struct portal_cats *c,
 			   const struct portal_cat *k, int64_t page)
 {
+	bool where = *k->link;
 	struct buf *b = &r->out;
 	struct buf feed = BUF_INIT, canon = BUF_INIT;
 	struct portal_page p = { .title = k->name, .nav = "/gk/",
@@ -328,12 +359,15 @@ static int render_category(struct req *r, const struct portal_cats *c,
 	crumbs(r, c, k);
 	html(b, "<h1>%s</h1>", k->name);
 	subsections(r, c, k);
+	if (where)
+		where_notice(b, k);
 	html(b, "<section class=\"card gk-section\" aria-labelledby=\"gk-l\">"
 	     "<h2 id=\"gk-l\">信息列表<span class=\"muted gk-count\">共 %I 条"
 	     "</span></h2>", k->total);
 	n = portal_list(r, k->id, PAGE_SIZE, (page - 1) * PAGE_SIZE);
 	if (n == 0)
-		html(b, "<p class=\"muted\">本栏目暂无公开信息。</p>");
+		html(b, "<p class=\"muted\">%s</p>", where ?
+		     "本栏目未另行发布信息。" : "本栏目暂无公开信息。");
 	pager(b, page, pages);
 	html(b, "<p class=\"gk-feeds\">订阅本栏目：<a href=\"/gk/c/%u.xml\" "
 	     "type=\"application/rss+xml\">RSS</a> · <a href=\"/gk/c/%u.atom\" "

@@ -280,8 +280,9 @@ void portal_date(int64_t t, char out[11])
 
 static const char cats_sql[] =
 	"SELECT c.id, c.parent_id, c.code, c.name, (SELECT COUNT(*) FROM "
-	"publications p WHERE p.catalogue_id = c.id AND " PORTAL_PUBLIC ") "
-	"FROM catalogue c WHERE c.disabled = 0 ORDER BY c.sort, c.name, c.id";
+	"publications p WHERE p.catalogue_id = c.id AND " PORTAL_PUBLIC "), "
+	"c.link, c.link_label FROM catalogue c WHERE c.disabled = 0 "
+	"ORDER BY c.sort, c.name, c.id";
 
 void portal_cats_release(struct portal_cats *c)
 {
@@ -290,6 +291,8 @@ void portal_cats_release(struct portal_cats *c)
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].code);
 		free(c->v[i].name);
+		free(c->v[i].link);
+		free(c->v[i].link_label);
 	}
 	free(c->v);
 	c->v = NULL;
@@ -398,6 +401,8 @@ int portal_cats_load(struct db *db, struct portal_cats *out)
 		k->name = xstrdup(db_text(rows, 3));
 		k->own = db_int(rows, 4);
 		k->total = 0;
+		k->link = db_strdup(rows, 5);
+		k->link_label = db_strdup(rows, 6);
 	}
 	db_rows_free(rows);
 	if (step < 0) {

@@ -76,6 +76,9 @@ struct portal_cat {
 	char *name;
 	int64_t own;              /* public items filed right here */
 	int64_t total;            /* ... here and in the subcategories */
+	char *link;               /* where its information is published
+				   * instead (信息所在位置), or "" */
+	char *link_label;
 };
 
 struct portal_cats {

@@ -59,6 +59,8 @@ struct desk_files;
 #define PUB_REASON_MAX 500          /* characters of a justification */
 #define PUB_CODE_MAX 32             /* bytes of a catalogue code */
 #define PUB_NAME_MAX 60             /* characters of a catalogue name */
+#define PUB_LINK_MAX 300            /* bytes of a section's link */
+#define PUB_LINK_LABEL_MAX 40       /* characters of its label */
 
 /* ---- channels ---- */
 
@@ -125,6 +127,7 @@ int pub_index_next(struct db *db, const char *org, int year,
 struct pub_category {
 	int64_t id, parent_id;      /* parent 0 at the top */
 	char *code, *name;
+	char *link, *link_label;    /* 信息所在位置, "" without */
 	int sort;
 	bool disabled;
 	int depth;                  /* 0 at the top */
@@ -153,15 +156,28 @@ struct pub_category_in {
 	int64_t parent_id;          /* 0: top level */
 	int64_t sort;
 	bool disabled;
+	const char *link;           /* pub_link_valid(); NULL or "": none */
+	const char *link_label;     /* 0..PUB_LINK_LABEL_MAX characters */
 };
 
 /* Create or change a section: code unique, parent existing and not the
- * section itself or below it.  One transaction, audited
- * ("catalogue.create" / "catalogue.update").  0 with *id (may be NULL)
- * set, or FZ_ERR with err (400 "field_invalid", 409 "duplicate", 404). */
+ * section itself or below it, link and label as pub_category_in says (a
+ * label needs a link).  One transaction, audited ("catalogue.create" /
+ * "catalogue.update", with every field).  0 with *id (may be NULL) set,
+ * or FZ_ERR with err (400 "field_invalid", 409 "duplicate", 404). */
 int pub_category_save(struct db *db, const struct actor *who,
 		      const struct pub_category_in *in, int64_t *id,
 		      struct fz_err *err);
+/*
+ * Whether `s` may be where a section's information lives (信息所在位置):
+ * a path of this site (req_local_path()) or an absolute http:// or
+ * https:// URL with a host, at most PUB_LINK_MAX bytes either way, with
+ * no space or control character.  A section only points there; the link
+ * is written into an href, so nothing else (javascript:, //host) passes.
+ */
+bool pub_link_valid(const char *s);
+/* portal: whether a valid link leads off this site. */
+bool pub_link_external(const char *s);
 
 /* ---- items ---- */
 

@@ -1,4 +1,5 @@
-/* schema_sql.c: publications and the disclosure catalogue (migration 9)
+/* schema_sql.c: publications and the disclosure catalogue (migrations 9
+ * and 13)
  *
  * A publication is an item of the government portal.  Its path through
  * drafting, confidentiality review, approval, publication and withdrawal
@@ -40,7 +41,7 @@
  */
 #include <stddef.h>
 
-extern const char portal_schema_sql[];
+extern const char portal_schema_sql[], portal_v13_sql[];
 
 const char portal_schema_sql[] =
 	"CREATE TABLE catalogue ("
@@ -136,3 +137,13 @@ const char portal_schema_sql[] =
 	"INSERT INTO catalogue (code, name, parent_id, sort, created_at)"
 	" SELECT '0502', '决算', id, 20, 0 FROM catalogue"
 	" WHERE code = '05';\n";
+
+/* Version 13: where a section's information is published when it is not
+ * filed in the section itself (信息所在位置): a register of its own on
+ * this site, such as /gk/permits, or another site, such as the provincial
+ * 浙江政务服务网.  link is a local path or an http(s) URL, "" for none;
+ * link_label the text of the link, "" to show the link itself. */
+const char portal_v13_sql[] =
+	"ALTER TABLE catalogue ADD COLUMN link TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE catalogue ADD COLUMN link_label TEXT NOT NULL"
+	" DEFAULT '';\n";

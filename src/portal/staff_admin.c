@@ -8,6 +8,10 @@
  * catalogue is part of the disclosure work of Art. 12, not an account
  * administrator's); the officer or the confidentiality reviewer keeps
  * the list of sensitive terms.
+ *
+ * A section whose information is published elsewhere (a register of its
+ * own such as /gk/permits, another site) names where: 信息所在位置 and the
+ * text of its link, which the portal's section page shows.
  */
 #include "http/pages.h"
 
@@ -17,6 +21,7 @@
 
 #include "audit/audit.h"
 #include "auth/session.h"
+#include "core/utf8.h"
 #include "http/form.h"
 #include "http/html.h"
 #include "http/http.h"
@@ -25,6 +30,7 @@
 #include "store/store.h"
 
 #define R(x) ((roleset)1 << (x))
+#define LINK_NOTE_MAX 40            /* bytes of a link shown in the table */
 
 static bool is_officer(struct req *r)
 {
@@ -64,15 +70,77 @@ static void parent_select(struct buf *b, const char *id,
 	html(b, "</select>");
 }
 
-static void edit_form(struct req *r, const struct pub_catalogue *cat,
-		      const struct pub_category *c)
+/* The two fields of where a section's information lives (信息所在位置);
+ * `sfx` keeps their ids apart on a page with a form per section.  The
+ * forms in the table, whose cells do not wrap on a phone, get the short
+ * hints. */
+static void link_fields(struct buf *b, const char *sfx, const char *link,
+			const char *label, bool brief)
 {
-	char id[32];
+	html(b, "<div class=\"field\"><label for=\"link%s\">信息所在位置"
+	     "</label><input id=\"link%s\" name=\"link\" type=\"text\" "
+	     "inputmode=\"url\" maxlength=\"%d\" value=\"%s\" "
+	     "aria-describedby=\"link%s-hint\"><p class=\"muted\" "
+	     "id=\"link%s-hint\">%s</p></div><div class=\"field\"><label "
+	     "for=\"label%s\">链接名称</label><input id=\"label%s\" "
+	     "name=\"link_label\" type=\"text\" maxlength=\"%d\" "
+	     "value=\"%s\" aria-describedby=\"label%s-hint\"><p "
+	     "class=\"muted\" id=\"label%s-hint\">%s</p></div>", sfx, sfx,
+	     PUB_LINK_MAX, link, sfx, sfx, brief ? "本站路径（如 /gk/permits）"
+	     "或外部网址" : "本栏目的信息在别处公开时填写，门户网站的栏目页将"
+	     "指向该处：本站路径（如 /gk/permits）或外部网址（https://…）；"
+	     "不填则不指向别处", sfx, sfx, PUB_LINK_LABEL_MAX, label, sfx, sfx,
+	     brief ? "不填则显示链接本身" : "如“行政许可公示”；不填则显示链接"
+	     "本身");
+}
 
+/* What a section's form shows: the section as stored, or what was
+ * posted for it when that was refused. */
+struct shown {
+	const char *code, *name, *link, *label;
+	char sort[24];
+	int64_t parent;
+	bool disabled, refused;
+};
+
+static void shown_of(struct req *r, const struct pub_category *c,
+		     int64_t refused, struct shown *v)
+{
+	v->refused = c->id == refused;
+	if (!v->refused) {
+		v->code = c->code;
+		v->name = c->name;
+		v->link = c->link;
+		v->label = c->link_label;
+		snprintf(v->sort, sizeof(v->sort), "%d", c->sort);
+		v->parent = c->parent_id;
+		v->disabled = c->disabled;
+		return;
+	}
+	v->code = req_posted(r, "code");
+	v->name = req_posted(r, "name");
+	v->link = req_posted(r, "link");
+	v->label = req_posted(r, "link_label");
+	snprintf(v->sort, sizeof(v->sort), "%.20s", req_posted(r, "sort"));
+	v->parent = 0;
+	parse_int64(req_posted(r, "parent"), 1, INT64_MAX, &v->parent);
+	v->disabled = str_eq(req_posted(r, "disabled"), "1");
+}
+
+/* A section's form, folded; open, with what was posted, when the save
+ * of this section was refused (`refused`: its id). */
+static void edit_form(struct req *r, const struct pub_catalogue *cat,
+		      const struct pub_category *c, int64_t refused)
+{
+	struct shown v;
+	char id[32], sfx[32];
+
+	shown_of(r, c, refused, &v);
 	snprintf(id, sizeof(id), "p-%lld", (long long)c->id);
-	html(&r->out, "<details><summary>修改</summary><form method=\"post\" "
+	snprintf(sfx, sizeof(sfx), "-%lld", (long long)c->id);
+	html(&r->out, "<details%r><summary>修改</summary><form method=\"post\" "
 	     "action=\"/publications/catalogue/%I\" class=\"form compact\">",
-	     c->id);
+	     v.refused ? " open" : "", c->id);
 	html_hidden(&r->out, "csrf", session_csrf(r));
 	html(&r->out, "<div class=\"field\"><label for=\"c-%I\">代码</label>"
 	     "<input id=\"c-%I\" name=\"code\" type=\"text\" maxlength=\"%d\" "
@@ -80,20 +148,44 @@ static void edit_form(struct req *r, const struct pub_catalogue *cat,
 	     "for=\"n-%I\">名称</label><input id=\"n-%I\" name=\"name\" "
 	     "type=\"text\" maxlength=\"%d\" value=\"%s\" required></div>"
 	     "<div class=\"field\"><label for=\"%s\">上级分类</label>", c->id,
-	     c->id, PUB_CODE_MAX, c->code, c->id, c->id, PUB_NAME_MAX,
-	     c->name, id);
-	parent_select(&r->out, id, cat, c->id, c->parent_id);
+	     c->id, PUB_CODE_MAX, v.code, c->id, c->id, PUB_NAME_MAX,
+	     v.name, id);
+	parent_select(&r->out, id, cat, c->id, v.parent);
 	html(&r->out, "</div><div class=\"field\"><label for=\"s-%I\">排序"
 	     "</label><input id=\"s-%I\" name=\"sort\" type=\"number\" "
-	     "min=\"0\" max=\"100000\" value=\"%d\"></div><label "
-	     "class=\"check\"><input type=\"checkbox\" name=\"disabled\" "
-	     "value=\"1\"%r> 停用（不再用于新信息，已公开的信息不受影响）"
-	     "</label><div class=\"actions\"><button type=\"submit\">保存"
-	     "</button></div></form></details>", c->id, c->id, c->sort,
-	     c->disabled ? " checked" : "");
+	     "min=\"0\" max=\"100000\" value=\"%s\"></div>", c->id, c->id,
+	     v.sort);
+	link_fields(&r->out, sfx, v.link, v.label, true);
+	html(&r->out, "<label class=\"check\"><input type=\"checkbox\" "
+	     "name=\"disabled\" value=\"1\"%r> 停用（不再用于新信息，已公开的"
+	     "信息不受影响）</label><div class=\"actions\"><button "
+	     "type=\"submit\">保存</button></div></form></details>",
+	     v.disabled ? " checked" : "");
 }
 
-static void catalogue_table(struct req *r, const struct pub_catalogue *cat)
+/* Where the section's information lives, under its name: the label, or
+ * the link cut short (the cell does not wrap on a phone). */
+static void link_note(struct buf *b, const struct pub_category *c)
+{
+	bool ext = pub_link_external(c->link);
+	size_t n = strlen(c->link), cut = utf8_cut(c->link, n, LINK_NOTE_MAX);
+
+	if (!n)
+		return;
+	html(b, "<br><span class=\"muted\">信息所在位置：<a href=\"%s\"%r>",
+	     c->link, ext ? " rel=\"noopener\"" : "");
+	if (*c->link_label) {
+		html(b, "%s", c->link_label);
+	} else {
+		html_txtn(b, c->link, cut);
+		if (cut < n)
+			html(b, "…");
+	}
+	html(b, "</a>%r</span>", ext ? "（外部网站）" : "");
+}
+
+static void catalogue_table(struct req *r, const struct pub_catalogue *cat,
+			    int64_t refused)
 {
 	static const char *const cols[] = {
 		"名称", "代码", "排序", "状态", "已公开", "操作", NULL,
@@ -110,36 +202,52 @@ static void catalogue_table(struct req *r, const struct pub_catalogue *cat)
 		html(&r->out, "<tr><th scope=\"row\">");
 		for (d = 0; d < c->depth; d++)
 			html(&r->out, "　");
-		html(&r->out, "%s</th><td>%s</td><td>%d</td><td>%s</td>"
-		     "<td>%I</td><td>", c->name, c->code, c->sort,
+		html(&r->out, "%s", c->name);
+		link_note(&r->out, c);
+		html(&r->out, "</th><td>%s</td><td>%d</td><td>%s</td>"
+		     "<td>%I</td><td>", c->code, c->sort,
 		     c->disabled ? "停用" : "在用", c->items);
 		if (is_officer(r))
-			edit_form(r, cat, c);
+			edit_form(r, cat, c, refused);
 		html(&r->out, "</td></tr>");
 	}
 	table_end(&r->out, cols, cat->n, "目录为空");
 }
 
-static void create_form(struct req *r, const struct pub_catalogue *cat)
+/* The form of a new section; `again`: with what was posted, after the
+ * refusal of a new section (not after that of a change to another). */
+static void create_form(struct req *r, const struct pub_catalogue *cat,
+			bool again)
 {
+	const char *sort = again ? req_posted(r, "sort") : "100";
+	int64_t parent = 0;
+
+	if (again)
+		parse_int64(req_posted(r, "parent"), 1, INT64_MAX, &parent);
 	html(&r->out, "<section class=\"card\" aria-labelledby=\"new-h\">"
 	     "<h2 id=\"new-h\">新增分类</h2>");
 	form_begin(r, "/publications/catalogue", NULL);
-	form_text(&r->out, "code", "代码", req_form(r, "code"), PUB_CODE_MAX,
-		  " required", "字母、数字、下划线或连字符，如 0204");
-	form_text(&r->out, "name", "名称", req_form(r, "name"), PUB_NAME_MAX,
-		  " required", NULL);
+	form_text(&r->out, "code", "代码", again ? req_posted(r, "code") : "",
+		  PUB_CODE_MAX, " required", "字母、数字、下划线或连字符，如 "
+		  "0204");
+	form_text(&r->out, "name", "名称", again ? req_posted(r, "name") : "",
+		  PUB_NAME_MAX, " required", NULL);
 	html(&r->out, "<div class=\"field\"><label for=\"new-parent\">上级分类"
 	     "</label>");
-	parent_select(&r->out, "new-parent", cat, 0, 0);
+	parent_select(&r->out, "new-parent", cat, 0, parent);
 	html(&r->out, "</div><div class=\"field\"><label for=\"new-sort\">排序"
 	     "</label><input id=\"new-sort\" name=\"sort\" type=\"number\" "
-	     "min=\"0\" max=\"100000\" value=\"100\"></div><div "
-	     "class=\"actions\"><button type=\"submit\" class=\"primary\">"
-	     "新增</button></div></form></section>");
+	     "min=\"0\" max=\"100000\" value=\"%s\"></div>", sort);
+	link_fields(&r->out, "-new", again ? req_posted(r, "link") : "",
+		    again ? req_posted(r, "link_label") : "", false);
+	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "
+	     "class=\"primary\">新增</button></div></form></section>");
 }
 
-static int render_catalogue(struct req *r, const char *error, int status)
+/* The catalogue page; `refused`: the section whose save was refused (its
+ * form shown open with what was posted), 0 for none or a new one. */
+static int render_catalogue(struct req *r, const char *error, int status,
+			    int64_t refused)
 {
 	struct pub_catalogue cat;
 	int rc = pub_catalogue_load(r->db, true, &cat);
@@ -152,9 +260,9 @@ static int render_catalogue(struct req *r, const char *error, int status)
 	     "第十二条）。门户网站按此目录展示，停用的分类不再用于新信息。"
 	     "</p>");
 	page_alert(&r->out, NULL, error);
-	catalogue_table(r, &cat);
+	catalogue_table(r, &cat, refused);
 	if (is_officer(r))
-		create_form(r, &cat);
+		create_form(r, &cat, error && refused == 0);
 	page_end(r);
 	pub_catalogue_release(&cat);
 	return status;
@@ -165,7 +273,7 @@ int page_pub_catalogue(struct req *r)
 {
 	if (!pub_may_work(r->user->roles))
 		return pub_forbidden(r);
-	return render_catalogue(r, NULL, 200);
+	return render_catalogue(r, NULL, 200, 0);
 }
 
 /* The posted section; 0, or FZ_ERR with err. */
@@ -179,6 +287,8 @@ static int category_in(struct req *r, struct pub_category_in *in,
 	in->code = req_form(r, "code");
 	in->name = req_form(r, "name");
 	in->disabled = str_eq(req_form(r, "disabled"), "1");
+	in->link = req_form_str(r, "link");
+	in->link_label = req_form_str(r, "link_label");
 	if (parent && *parent && parse_int64(parent, 1, INT64_MAX,
 					     &in->parent_id))
 		return fz_fail(err, 400, "field_invalid", "上级分类无效");
@@ -207,7 +317,7 @@ static int save_category(struct req *r, int64_t id)
 	}
 	if (err.status >= 500)
 		return req_fail(r, err.status, err.code, "%s", err.msg);
-	return render_catalogue(r, err.msg, err.status);
+	return render_catalogue(r, err.msg, err.status, id);
 }
 
 /* POST /publications/catalogue: a new section. */

@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit/audit_tx.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "http/http.h"
 #include "pii/scan.h"
 #include "store/store.h"
 
@@ -257,6 +259,8 @@ static void category_free(struct pub_category *c)
 {
 	free(c->code);
 	free(c->name);
+	free(c->link);
+	free(c->link_label);
 }
 
 void pub_catalogue_release(struct pub_catalogue *c)
@@ -305,8 +309,9 @@ int pub_catalogue_load(struct db *db, bool all, struct pub_catalogue *out)
 	rows = db_query(db, "SELECT c.id, COALESCE(c.parent_id, 0), c.code, "
 			"c.name, c.sort, c.disabled, (SELECT COUNT(*) FROM "
 			"publications p WHERE p.catalogue_id = c.id AND "
-			"p.published_at > 0 AND p.withdrawn_at = 0) FROM "
-			"catalogue c ORDER BY c.sort, c.id", "");
+			"p.published_at > 0 AND p.withdrawn_at = 0), c.link, "
+			"c.link_label FROM catalogue c ORDER BY c.sort, c.id",
+			"");
 	if (!rows)
 		return db_errcode(db);
 	while ((rc = db_next(rows)) == 1) {
@@ -322,6 +327,8 @@ int pub_catalogue_load(struct db *db, bool all, struct pub_catalogue *out)
 		v[n].sort = (int)db_int(rows, 4);
 		v[n].disabled = db_int(rows, 5) != 0;
 		v[n].items = db_int(rows, 6);
+		v[n].link = db_strdup(rows, 7);
+		v[n].link_label = db_strdup(rows, 8);
 		n++;
 	}
 	db_rows_free(rows);
@@ -349,6 +356,45 @@ const struct pub_category *pub_category_find(const struct pub_catalogue *c,
 		    (code && strcmp(c->v[i].code, code) == 0))
 			return &c->v[i];
 	return NULL;
+}
+
+/* No space, no C0 or C1 control character, no DEL: a link is one token,
+ * shown and followed as written. */
+static bool link_chars_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return false;
+	return true;
+}
+
+/* "http://" or "https://" (in any case) and the start of a host. */
+static bool web_url(const char *s)
+{
+	size_t n = 0;
+
+	if (strncasecmp(s, "https://", 8) == 0)
+		n = 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		n = 7;
+	return n && s[n] && !strchr("/\\?#@:", s[n]);
+}
+
+bool pub_link_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > PUB_LINK_MAX || !link_chars_ok(s))
+		return false;
+	return req_local_path(s) || web_url(s);
+}
+
+bool pub_link_external(const char *s)
+{
+	return s && *s && !req_local_path(s);
 }
 
 static bool code_ok(const char *s)
@@ -391,6 +437,27 @@ static int check_parent(struct db *db, const struct pub_category_in *in,
 	return 0;
 }
 
+static int check_link(const struct pub_category_in *in, struct fz_err *err)
+{
+	const char *link = in->link ? in->link : "";
+	const char *label = in->link_label ? in->link_label : "";
+	size_t n = strlen(label);
+
+	if (*link && !pub_link_valid(link))
+		return fz_fail(err, 400, "field_invalid", "“信息所在位置”须为"
+			       "本站以 / 开头的路径（如 /gk/permits），或以 "
+			       "https:// 或 http:// 开头的完整网址，不超过 %d "
+			       "个字符，不得含空格", PUB_LINK_MAX);
+	if (utf8_chars(label, n) > PUB_LINK_LABEL_MAX ||
+	    strpbrk(label, "\r\n\t"))
+		return fz_fail(err, 400, "field_invalid", "“链接名称”不能超过 "
+			       "%d 个字，且不能换行", PUB_LINK_LABEL_MAX);
+	if (n && !*link)
+		return fz_fail(err, 400, "field_invalid", "填写了“链接名称”，"
+			       "请同时填写“信息所在位置”");
+	return 0;
+}
+
 static int check_category(struct db *db, const struct pub_category_in *in,
 			  struct fz_err *err)
 {
@@ -408,6 +475,8 @@ static int check_category(struct db *db, const struct pub_category_in *in,
 	if (in->sort < 0 || in->sort > 100000)
 		return fz_fail(err, 400, "field_invalid", "“排序”须为 0 到 "
 			       "100000 之间的整数");
+	if (check_link(in, err))
+		return FZ_ERR;
 	rc = db_scalar_int(db, &other, "SELECT id FROM catalogue WHERE code "
 			   "= ?", "s", in->code);
 	if (rc < 0)
@@ -426,6 +495,16 @@ static int check_category(struct db *db, const struct pub_category_in *in,
 	return check_parent(db, in, err);
 }
 
+static const char *link_of(const struct pub_category_in *in)
+{
+	return in->link ? in->link : "";
+}
+
+static const char *label_of(const struct pub_category_in *in)
+{
+	return in->link_label ? in->link_label : "";
+}
+
 static int write_category(struct db *db, const struct pub_category_in *in,
 			  int64_t *id)
 {
@@ -434,17 +513,19 @@ static int write_category(struct db *db, const struct pub_category_in *in,
 	if (in->id) {
 		*id = in->id;
 		rc = db_exec(db, "UPDATE catalogue SET code = ?, name = ?, "
-			     "parent_id = ?, sort = ?, disabled = ? WHERE "
-			     "id = ?", "ssziii", in->code, in->name,
-			     in->parent_id, in->sort, (int64_t)in->disabled,
-			     in->id);
+			     "parent_id = ?, sort = ?, disabled = ?, link = ?, "
+			     "link_label = ? WHERE id = ?", "ssziissi",
+			     in->code, in->name, in->parent_id, in->sort,
+			     (int64_t)in->disabled, link_of(in),
+			     label_of(in), in->id);
 		return rc < 0 ? rc : 0;
 	}
 	rc = db_scalar_int(db, id, "INSERT INTO catalogue (code, name, "
-			   "parent_id, sort, disabled, created_at) VALUES "
-			   "(?, ?, ?, ?, ?, ?) RETURNING id", "ssziii",
-			   in->code, in->name, in->parent_id, in->sort,
-			   (int64_t)in->disabled, clock_now());
+			   "parent_id, sort, disabled, link, link_label, "
+			   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+			   "RETURNING id", "ssziissi", in->code, in->name,
+			   in->parent_id, in->sort, (int64_t)in->disabled,
+			   link_of(in), label_of(in), clock_now());
 	return rc ? (rc < 0 ? rc : DB_ERR) : 0;
 }
 
@@ -466,11 +547,12 @@ int pub_category_save(struct db *db, const struct actor *who,
 	snprintf(obj, sizeof(obj), "catalogue:%lld", (long long)got);
 	rc = audit_tx_end(db, rc, who, in->id ? "catalogue.update" :
 			  "catalogue.create", obj,
-			  json_pack("{s:s,s:s,s:I,s:I,s:b}", "code", in->code,
-				    "name", in->name, "parent",
+			  json_pack("{s:s,s:s,s:I,s:I,s:b,s:s,s:s}", "code",
+				    in->code, "name", in->name, "parent",
 				    (json_int_t)in->parent_id, "sort",
 				    (json_int_t)in->sort, "disabled",
-				    in->disabled), err);
+				    in->disabled, "link", link_of(in),
+				    "link_label", label_of(in)), err);
 	if (rc)
 		return rc;
 	if (id)

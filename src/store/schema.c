@@ -224,6 +224,9 @@ extern const char search_schema_sql[], search_sqlite_sql[], search_pg_sql[];
 extern const char ogi_report_schema_sql[];
 /* Version 12: search without pg_trgm (portal/search_sql.c). */
 extern const char search_v12_sql[], search_v12_pg_sql[];
+/* Version 13: where a catalogue section's information lives
+ * (portal/schema_sql.c). */
+extern const char portal_v13_sql[];
 
 /* Version 8: the e-mail address an applicant for disclosure may give
  * for the reply (sealed, like the other personal fields). */
@@ -244,6 +247,7 @@ const struct migration schema_migrations[] = {
 	{ 11, "annual report", ogi_report_schema_sql, NULL, NULL },
 	{ 12, "search without pg_trgm", search_v12_sql, NULL,
 	  search_v12_pg_sql },
+	{ 13, "catalogue links", portal_v13_sql, NULL, NULL },
 };
 const int schema_migration_count =
 	(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -679,8 +679,9 @@ static int results(struct req *r, const struct audit_filter *f,
 	html(b, "<p class=\"muted\">显示截至序号 %I 的记录（打开本页之后的"
 	     "新记录不在此列，<a href=\"/audit?size=%I%r\">查看最新</a>）。"
 	     "</p>", f->upto, f->size, buf_cstr(&args));
-	html(b, "<div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>共 %I 条符合条件的记录，按序号从新到旧排列</caption>"
+	html_table_wrap(b, "result-cap");
+	html(b, "<table class=\"data\"><caption id=\"result-cap\">"
+	     "共 %I 条符合条件的记录，按序号从新到旧排列</caption>"
 	     "<thead><tr><th scope=\"col\">序号</th>"
 	     "<th scope=\"col\">时间</th><th scope=\"col\">操作人</th>"
 	     "<th scope=\"col\">角色</th><th scope=\"col\">来源地址</th>"

@@ -639,8 +639,9 @@ static void token_table(struct req *r, const struct api_token *list,
 		html(b, "<p>您还没有创建访问令牌。</p>");
 		return;
 	}
-	html(b, "<div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>我的访问令牌</caption><thead><tr>"
+	html_table_wrap(b, "tokens-cap");
+	html(b, "<table class=\"data\">"
+	     "<caption id=\"tokens-cap\">我的访问令牌</caption><thead><tr>"
 	     "<th scope=\"col\">名称</th><th scope=\"col\">前缀</th>"
 	     "<th scope=\"col\">创建时间</th><th scope=\"col\">最近使用</th>"
 	     "<th scope=\"col\">状态</th><th scope=\"col\">操作</th>"

@@ -98,3 +98,9 @@ void html_option(struct buf *b, const char *value, const char *label,
 	html(b, "<option value=\"%s\"%r>%s</option>", value,
 	     selected ? " selected" : "", label);
 }
+
+void html_table_wrap(struct buf *b, const char *label_id)
+{
+	html(b, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
+	     "aria-labelledby=\"%s\">", label_id);
+}

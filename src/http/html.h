@@ -28,4 +28,11 @@ void html_hidden(struct buf *b, const char *name, const char *value);
 void html_option(struct buf *b, const char *value, const char *label,
 		 int selected);
 
+/* Open the scrolling box a wide <table class="data"> sits in: a named
+ * region that takes keyboard focus, so arrow keys scroll it in every
+ * browser (WCAG 2.1.1).  `label_id` is the id of the table's <caption> or
+ * of the heading just above it; that element must be on the page and have
+ * text.  The caller closes the box with </div> (table_end() does). */
+void html_table_wrap(struct buf *b, const char *label_id);
+
 #endif

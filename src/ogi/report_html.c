@@ -83,8 +83,8 @@ static void table2(struct buf *b, const struct gi_report *r)
 	const char *fp[1] = { fees };
 
 	gi_decimal(in->fees_cents, 6, fees, sizeof(fees));
-	html(b, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
-	     "aria-labelledby=\"gi2-cap\"><table class=\"data gi-table\">"
+	html_table_wrap(b, "gi2-cap");
+	html(b, "<table class=\"data gi-table\">"
 	     "<caption id=\"gi2-cap\">主动公开政府信息情况</caption>");
 	t2_head(b, 0);
 	t2_counts(b, 0, 0, "规章", in->rules, 3);
@@ -212,8 +212,8 @@ static void table3(struct buf *b, const struct gi_report *r, bool links)
 	struct buf rowh = BUF_INIT;
 	int row, sub = -1;
 
-	html(b, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
-	     "aria-labelledby=\"gi3-cap\"><table class=\"data gi-table\">"
+	html_table_wrap(b, "gi3-cap");
+	html(b, "<table class=\"data gi-table\">"
 	     "<caption id=\"gi3-cap\">收到和处理政府信息公开申请情况</caption>");
 	t3_head(b);
 	html(b, "<tbody>");
@@ -254,8 +254,8 @@ static void table4(struct buf *b, const struct gi_report *r)
 {
 	int c;
 
-	html(b, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
-	     "aria-labelledby=\"gi4-cap\"><table class=\"data gi-table\">"
+	html_table_wrap(b, "gi4-cap");
+	html(b, "<table class=\"data gi-table\">"
 	     "<caption id=\"gi4-cap\">政府信息公开行政复议、行政诉讼情况"
 	     "</caption><thead><tr><th colspan=\"5\" scope=\"colgroup\" "
 	     "id=\"gi4-rev\">行政复议</th><th colspan=\"10\" "

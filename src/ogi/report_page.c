@@ -173,9 +173,9 @@ static int drafted(struct req *r, int year)
 	if (!rows)
 		return db_errcode(r->db);
 	html(b, "<section class=\"no-print\" aria-labelledby=\"gi-drafts-h\">"
-	     "<h2 id=\"gi-drafts-h\">%d年度报告的公开稿</h2><div "
-	     "class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
-	     "aria-labelledby=\"gi-drafts-h\"><table class=\"data\">", year);
+	     "<h2 id=\"gi-drafts-h\">%d年度报告的公开稿</h2>", year);
+	html_table_wrap(b, "gi-drafts-h");
+	html(b, "<table class=\"data\">");
 	table_head(b, cols);
 	while ((step = db_next(rows)) == 1) {
 		char when[17];
@@ -369,12 +369,11 @@ int page_ogi_report_cases(struct req *r)
 	}
 	page_begin(r, "年度报告统计明细");
 	html(&r->out, "<p class=\"lead\">%d年度报告表三“%s”中“%s”一格：共 %I "
-	     "件。</p><p><a href=\"/ogi/report?year=%d\">返回年度报告</a></p>"
-	     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
-	     "aria-labelledby=\"gi-cases-cap\"><table class=\"data\"><caption "
-	     "id=\"gi-cases-cap\">%s · %s</caption>", year,
-	     row_name(&rep, row), gi_col_labels[col], (int64_t)n, year,
-	     row_name(&rep, row), gi_col_labels[col]);
+	     "件。</p><p><a href=\"/ogi/report?year=%d\">返回年度报告</a></p>",
+	     year, row_name(&rep, row), gi_col_labels[col], (int64_t)n, year);
+	html_table_wrap(&r->out, "gi-cases-cap");
+	html(&r->out, "<table class=\"data\"><caption id=\"gi-cases-cap\">"
+	     "%s · %s</caption>", row_name(&rep, row), gi_col_labels[col]);
 	table_head(&r->out, cols);
 	for (i = 0; i < n; i++) {
 		struct case_info c;

@@ -65,7 +65,9 @@ static void dept_table(struct req *r, const struct dept_tree *t)
 	size_t i;
 
 	html(b, "<section aria-labelledby=\"h-tree\"><h2 id=\"h-tree\">"
-	     "部门列表</h2><div class=\"table-wrap\"><table class=\"data\">");
+	     "部门列表</h2>");
+	html_table_wrap(b, "h-tree");
+	html(b, "<table class=\"data\">");
 	table_head(b, cols);
 	for (i = 0; i < t->n; i++)
 		dept_row(r, t, &t->v[i]);

@@ -58,8 +58,9 @@ static void users_table(struct req *r, const struct user_list *l)
 	struct buf *b = &r->out;
 	size_t i;
 
-	html(b, "<div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>共 %I 个用户</caption>", l->total);
+	html_table_wrap(b, "users-cap");
+	html(b, "<table class=\"data\"><caption id=\"users-cap\">共 %I 个"
+	     "用户</caption>", l->total);
 	table_head(b, cols);
 	for (i = 0; i < l->n; i++)
 		user_tr(b, &l->v[i]);

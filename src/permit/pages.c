@@ -216,8 +216,9 @@ static int rate_card(struct req *r)
 	if (rc < 0 || !n)
 		return rc;
 	html(b, "<section class=\"card\" aria-labelledby=\"rate-h\"><h2 "
-	     "id=\"rate-h\">全文电子化率</h2><div class=\"table-wrap\">"
-	     "<table class=\"data\"><caption>按许可决定日期所在年度统计："
+	     "id=\"rate-h\">全文电子化率</h2>");
+	html_table_wrap(b, "rate-h");
+	html(b, "<table class=\"data\"><caption>按许可决定日期所在年度统计："
 	     "全文电子化率 = 有电子全文的许可决定数 ÷ 许可决定数</caption>"
 	     "<thead><tr><th scope=\"col\">年度</th><th scope=\"col\" "
 	     "class=\"num\">许可决定</th><th scope=\"col\" class=\"num\">"
@@ -283,8 +284,9 @@ static void list_table(struct req *r, const struct permit_list *l)
 	struct buf *b = &r->out;
 	size_t i;
 
-	html(b, "<div class=\"table-wrap\"><table class=\"data\"><caption>"
-	     "共 %I 条</caption>", l->total);
+	html_table_wrap(b, "list-cap");
+	html(b, "<table class=\"data\"><caption id=\"list-cap\">共 %I 条"
+	     "</caption>", l->total);
 	table_head(b, cols);
 	for (i = 0; i < l->n; i++) {
 		const struct permit *p = &l->v[i];
@@ -660,7 +662,8 @@ static void report_table(struct req *r, const struct permit_report *rep)
 
 	if (!rep->n)
 		return;
-	html(b, "<div class=\"table-wrap\"><table class=\"data\"><caption>"
+	html_table_wrap(b, "report-cap");
+	html(b, "<table class=\"data\"><caption id=\"report-cap\">"
 	     "逐行检查结果：%I 处错误，%I 处提示</caption>",
 	     (int64_t)rep->errors, (int64_t)rep->warnings);
 	table_head(b, cols);

@@ -79,7 +79,8 @@ static void results(struct buf *b, const struct permit_filter *f,
 	struct buf args = BUF_INIT;
 	size_t i;
 
-	html(b, "<div class=\"table-wrap\"><table class=\"data\"><caption>"
+	html_table_wrap(b, "results-cap");
+	html(b, "<table class=\"data\"><caption id=\"results-cap\">"
 	     "共 %I 条行政许可决定</caption>", l->total);
 	table_head(b, cols);
 	for (i = 0; i < l->n; i++) {

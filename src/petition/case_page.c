@@ -290,8 +290,9 @@ static int clocks_card(struct view *v)
 	if (rc < 0)
 		return rc;
 	html(&v->r->out, "<section class=\"card\" aria-labelledby=\"clocks-h\">"
-	     "<h2 id=\"clocks-h\">办理期限</h2><div class=\"table-wrap\">"
-	     "<table class=\"data\">");
+	     "<h2 id=\"clocks-h\">办理期限</h2>");
+	html_table_wrap(&v->r->out, "clocks-h");
+	html(&v->r->out, "<table class=\"data\">");
 	table_head(&v->r->out, cols);
 	for (i = 0; i < n; i++)
 		clock_row(v, &k[i], today);
@@ -491,8 +492,9 @@ static int duplicates_card(struct view *v, const struct action_list *acts)
 		return rc;
 	if (json_array_size(dups)) {
 		html(&v->r->out, "<section class=\"card\" aria-labelledby="
-		     "\"dup-h\"><h2 id=\"dup-h\">可能重复的在办事项</h2>"
-		     "<div class=\"table-wrap\"><table class=\"data\">");
+		     "\"dup-h\"><h2 id=\"dup-h\">可能重复的在办事项</h2>");
+		html_table_wrap(&v->r->out, "dup-h");
+		html(&v->r->out, "<table class=\"data\">");
 		table_head(&v->r->out, cols);
 		json_array_foreach(dups, i, d)
 			dup_row(v, d, merge);

@@ -162,7 +162,8 @@ int desk_history_card(struct req *r, const struct case_info *c,
 	if (calls_legal_adviser(w))
 		html(&r->out, "<p>法律顾问介入 <strong>%d</strong> 次。</p>",
 		     (int)legal);
-	html(&r->out, "<div class=\"table-wrap\"><table class=\"data\">");
+	html_table_wrap(&r->out, "hist-h");
+	html(&r->out, "<table class=\"data\">");
 	table_head(&r->out, cols);
 	for (i = 0; i < n; i++) {
 		char t[17];

@@ -221,8 +221,9 @@ static void list_table(struct req *r, const struct desk_filter *f,
 	else if (!*f->procedure)
 		cols[2] = "信访人或申请人";
 	desk_ctx_init(r, r->db, &ctx);
-	html(&r->out, "<div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>共 %I 件</caption>", l->total);
+	html_table_wrap(&r->out, "list-cap");
+	html(&r->out, "<table class=\"data\"><caption id=\"list-cap\">"
+	     "共 %I 件</caption>", l->total);
 	table_head(&r->out, cols);
 	for (i = 0; i < l->n; i++)
 		list_tr(r, &l->v[i], names, &ctx, today);
@@ -331,8 +332,9 @@ static int task_due(const struct due_item *it, void *arg)
 	if (t->n++ >= TASKS_MAX)
 		return 1;
 	if (t->n == 1) {
-		html(b, "<div class=\"table-wrap\"><table class=\"data\">"
-		     "<caption>临近期限和超期的事项</caption>");
+		html_table_wrap(b, "todo-due-cap");
+		html(b, "<table class=\"data\"><caption id=\"todo-due-cap\">"
+		     "临近期限和超期的事项</caption>");
 		table_head(b, due_cols);
 	}
 	cal_format(it->due, d);
@@ -355,8 +357,9 @@ static int task_reminder(const struct reminder *rm, void *arg)
 	if (t->n++ >= TASKS_MAX)
 		return 1;
 	if (t->n == 1) {
-		html(b, "<div class=\"table-wrap\"><table class=\"data\">"
-		     "<caption>督办提醒</caption>");
+		html_table_wrap(b, "todo-remind-cap");
+		html(b, "<table class=\"data\"><caption id=\"todo-remind-cap\">"
+		     "督办提醒</caption>");
 		table_head(b, reminder_cols);
 	}
 	cal_format(rm->due, d);
@@ -418,8 +421,9 @@ static int legal_tasks(struct req *r, size_t *n)
 	int rc = desk_list_load(r->db, &f, &l);
 
 	if (rc == 0 && l.n) {
-		html(&r->out, "<div class=\"table-wrap\"><table class=\"data\">"
-		     "<caption>待出具法律意见</caption>");
+		html_table_wrap(&r->out, "todo-legal-cap");
+		html(&r->out, "<table class=\"data\"><caption "
+		     "id=\"todo-legal-cap\">待出具法律意见</caption>");
 		table_head(&r->out, legal_cols);
 		for (i = 0; i < l.n && i < TASKS_MAX; i++)
 			html(&r->out, "<tr><th scope=\"row\"><a href=\""

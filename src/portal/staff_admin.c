@@ -193,8 +193,9 @@ static void catalogue_table(struct req *r, const struct pub_catalogue *cat,
 	size_t i;
 	int d;
 
-	html(&r->out, "<div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>主题分类（共 %I 个）</caption>", (int64_t)cat->n);
+	html_table_wrap(&r->out, "cat-cap");
+	html(&r->out, "<table class=\"data\"><caption id=\"cat-cap\">"
+	     "主题分类（共 %I 个）</caption>", (int64_t)cat->n);
 	table_head(&r->out, cols);
 	for (i = 0; i < cat->n; i++) {
 		const struct pub_category *c = &cat->v[i];
@@ -389,7 +390,9 @@ static int channels_card(struct req *r)
 	     "<h2 id=\"ch-h\">对外推送渠道</h2><p>每条信息都在本机关门户网站"
 	     "公开；选了对外渠道的，发布后出现在该渠道的推送地址中，由对方"
 	     "系统定时抓取。撤回的信息从推送中删除（以 Atom 删除标记通知"
-	     "对方）。</p><div class=\"table-wrap\"><table class=\"data\">");
+	     "对方）。</p>");
+	html_table_wrap(&r->out, "ch-h");
+	html(&r->out, "<table class=\"data\">");
 	table_head(&r->out, cols);
 	for (i = 0; rc >= 0 && i < pub_channel_count; i++) {
 		int64_t n = 0;

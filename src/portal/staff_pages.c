@@ -427,15 +427,19 @@ static const char *const list_cols[] = {
 	"标题和索引号", "主题分类", "状态", "生成日期", "公开时限", NULL,
 };
 
+/* The table of `l`, its caption `caption` with the id `cap_id` (one for
+ * each table of the page). */
 static void rows_table(struct req *r, const struct rows *l,
-		       const char *caption, const char *empty)
+		       const char *cap_id, const char *caption,
+		       const char *empty)
 {
 	const struct workflow *w = workflow_find(PUB_PROCEDURE, 0);
 	cal_day today = cal_day_of(clock_now());
 	size_t i;
 
-	html(&r->out, "<div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>%s</caption>", caption);
+	html_table_wrap(&r->out, cap_id);
+	html(&r->out, "<table class=\"data\"><caption id=\"%s\">%s"
+	     "</caption>", cap_id, caption);
 	table_head(&r->out, list_cols);
 	for (i = 0; i < l->n; i++)
 		row_html(r, &l->v[i], w, today);
@@ -488,8 +492,8 @@ static int tasks(struct req *r)
 			qsort(l.v, l.n, sizeof(*l.v), by_due);
 		html(&r->out, "<section aria-labelledby=\"tasks-h\"><h2 "
 		     "id=\"tasks-h\">待我办理</h2>");
-		rows_table(r, &l, "等待您办理的信息（按公开时限排序）",
-			   "暂无待办");
+		rows_table(r, &l, "tasks-cap",
+			   "等待您办理的信息（按公开时限排序）", "暂无待办");
 		html(&r->out, "</section>");
 	}
 	rows_release(&l);
@@ -636,7 +640,7 @@ int page_publications(struct req *r)
 		if (strcmp(tabs[i][0], tab) == 0)
 			snprintf(caption, sizeof(caption), "%s：共 %lld 条",
 				 tabs[i][1], (long long)l.total);
-	rows_table(r, &l, caption, "没有这一状态的信息");
+	rows_table(r, &l, "all-cap", caption, "没有这一状态的信息");
 	pager(r, tab, page, l.total);
 	html(&r->out, "</section>");
 	page_end(r);

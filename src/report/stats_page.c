@@ -202,9 +202,11 @@ static void stats_table(struct req *r, const struct case_stats *s)
 
 	cal_format(s->today, today);
 	html(b, "<section aria-labelledby=\"table-h\"><h2 id=\"table-h\">"
-	     "统计表</h2><div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>%d年信访·热线办理情况（%s，与%d年比较，截至 %s）"
-	     "</caption><thead><tr><th scope=\"col\">%s</th>"
+	     "统计表</h2>");
+	html_table_wrap(b, "table-cap");
+	html(b, "<table class=\"data\"><caption id=\"table-cap\">%d年信访·"
+	     "热线办理情况（%s，与%d年比较，截至 %s）</caption>"
+	     "<thead><tr><th scope=\"col\">%s</th>"
 	     "<th scope=\"col\">年度</th>", s->year,
 	     s->by == CS_BY_DEPT ? "按承办部门" : "按来源渠道", s->year - 1,
 	     today, s->by == CS_BY_DEPT ? "承办部门" : "来源渠道");
@@ -599,9 +601,10 @@ int page_case_stats_list(struct req *r)
 		     "部门办理的事项，本页只列出统计所需的信息；如需查看，请联系"
 		     "承办部门。</p>");
 	html(&r->out, "<p><a href=\"/stats/cases?year=%d%r\">返回统计表"
-	     "</a></p><div class=\"table-wrap\"><table class=\"data\">"
-	     "<caption>%s</caption>", f.year, f.dept_id ? "&amp;by=dept" : "",
-	     buf_cstr(&what));
+	     "</a></p>", f.year, f.dept_id ? "&amp;by=dept" : "");
+	html_table_wrap(&r->out, "cases-cap");
+	html(&r->out, "<table class=\"data\"><caption id=\"cases-cap\">%s"
+	     "</caption>", buf_cstr(&what));
 	table_head(&r->out, list_cols);
 	html_raw(&r->out, buf_cstr(&rows));   /* built with html() above */
 	table_end(&r->out, list_cols, (size_t)(l.n > l.first ? 1 : 0),

@@ -7,14 +7,18 @@
 // the page itself never scrolls sideways on the phone.  Printed, a page
 // of the desks leaves its frame (header, navigation, language switch,
 // footer) and the report's operational notes off, keeps every table
-// caption, and no caption ends a page without its table.
+// caption, and no caption ends a page without its table.  Every box a
+// table scrolls in is a named region that takes keyboard focus, so the
+// arrow keys scroll it in browsers that do not focus scrolling boxes on
+// their own (Safari), with the focus ring drawn whole.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serverAndBrowser, fitsPhone } from './lib/pages.mjs';
+import { serverAndBrowser, fitsPhone, submitAndWait } from './lib/pages.mjs';
+import { screenshot } from './lib/browser.mjs';
 
 const ITEM = '/gk/i/11330624736120582U/2022-00001';
 const REPORT = '/ogi/report?year=2022';
@@ -23,6 +27,26 @@ const PAGES = [
 	{ name: 'audit', login: 'auditadmin', url: '/audit' },
 	{ name: 'stats-cases', login: 'petition', url: '/stats/cases' },
 	{ name: 'ogi-report', login: 'ogi', url: REPORT },
+];
+
+// Pages with wide tables, and who looks at them.  The account page's
+// and the permit import's tables are made by the test that visits them.
+const WRAPPED = [
+	{ login: 'clerk', url: '/petitions?open=0' },
+	{ login: 'clerk', url: '/permits' },
+	{ login: 'petition', url: '/stats/cases?year=2022&by=dept' },
+	{ login: 'petition',
+		url: '/stats/cases/list?procedure=hotline&year=2022' },
+	{ login: 'leader', url: '/petitions/1' },
+	{ login: 'ogi', url: REPORT },
+	{ login: 'ogi', url: '/publications' },
+	{ login: 'sysadmin', url: '/admin/users' },
+	{ login: 'sysadmin', url: '/admin/departments' },
+	{ login: 'auditadmin', url: '/audit' },
+	{ login: 'ogi', url: '/publications/catalogue' },
+	{ login: 'ogi', url: '/publications/settings' },
+	{ url: '/gk/permits' },
+	{ url: ITEM },
 ];
 
 // A table hidden by this many pixels or more must show that it is.
@@ -246,6 +270,62 @@ async function checkCaptionsKept(suite, p, dir) {
 	await page.context().close();
 }
 
+// What is wrong with each table box of the page: not a focusable
+// region, or not named by a caption or heading with text that is the
+// only element of the page with its id.  Run in the page.
+function wrapFaults() {
+	return [...document.querySelectorAll('.table-wrap')].flatMap((w, i) => {
+		const bad = [];
+		if (w.getAttribute('role') !== 'region')
+			bad.push('role is not region');
+		if (w.getAttribute('tabindex') !== '0')
+			bad.push('tabindex is not 0');
+		const ids = (w.getAttribute('aria-labelledby') ?? '').trim();
+		if (!ids)
+			bad.push('no aria-labelledby');
+		for (const id of ids.split(/\s+/).filter(Boolean)) {
+			const n = document.querySelectorAll(
+				`[id="${CSS.escape(id)}"]`).length;
+			const text = document.getElementById(id)?.textContent
+				.trim();
+			if (n !== 1)
+				bad.push(`${n} elements with the id ${id}`);
+			else if (!text)
+				bad.push(`the label ${id} has no text`);
+		}
+		return bad.map((b) => `table box ${i}: ${b}`);
+	});
+}
+
+// The table boxes of `page` as `what`: there is one at least, and none
+// has a fault.
+async function checkWraps(page, what) {
+	assert.ok(await page.locator('main .table-wrap').count() > 0,
+		`${what}: no table box`);
+	assert.deepEqual(await page.evaluate(wrapFaults), [], what);
+}
+
+// The boxes around the focused element that would clip its focus
+// ring (outline and offset).  Run in the page.
+function ringClippedBy() {
+	const el = document.activeElement;
+	const cs = getComputedStyle(el);
+	const ring = parseFloat(cs.outlineWidth) +
+		parseFloat(cs.outlineOffset);
+	const r = el.getBoundingClientRect();
+	const cuts = [];
+	for (let p = el.parentElement; p; p = p.parentElement) {
+		const ps = getComputedStyle(p);
+		if (ps.overflowX === 'visible' && ps.overflowY === 'visible')
+			continue;
+		const b = p.getBoundingClientRect();
+		if (r.left - ring < b.left || r.right + ring > b.right ||
+		    r.top - ring < b.top)
+			cuts.push(`${p.tagName}.${p.className}`);
+	}
+	return cuts;
+}
+
 describe('wide tables and printing', () => {
 	const suite = serverAndBrowser();
 
@@ -284,6 +364,84 @@ describe('wide tables and printing', () => {
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
+	});
+
+	it('every table box is a named region that takes focus', async () => {
+		for (const p of WRAPPED) {
+			const page = await open(suite, p);
+			await checkWraps(page,
+				`${p.login ?? 'anonymous'} ${p.url}`);
+			await page.context().close();
+		}
+
+		// the token list, once there is a token
+		const { page } = await suite.staff('clerk');
+		await page.goto(suite.srv.url + '/account');
+		await page.fill('#token-name', '数据报送接口');
+		await submitAndWait(page, 'form[action="/account/tokens"] ' +
+			'button[type=submit]');
+		await checkWraps(page, 'clerk /account');
+		await page.context().close();
+
+		// the findings of a permit sheet with a bad row
+		const ogi = (await suite.staff('ogi')).page;
+		await ogi.goto(suite.srv.url + '/permits/import');
+		await ogi.setInputFiles('#file', { name: '许可.csv',
+			mimeType: 'text/csv', buffer: Buffer.from(
+				'许可事项,决定文书号,行政相对人名称,统一社会信用代码,' +
+				'许可决定日期,有效期自,有效期至,许可机关,许可依据,' +
+				'全文\n建设工程规划许可,新规许〔2024〕1号,测试公司,' +
+				'123,2024-13-01,,,新昌高新园区管理委员会,,\n') });
+		await submitAndWait(ogi, 'form[action="/permits/import"] ' +
+			'button[type=submit]');
+		assert.equal(await ogi.locator('#report-cap').count(), 1,
+			'no findings table');
+		await checkWraps(ogi, 'ogi /permits/import');
+		await ogi.context().close();
+	});
+
+	// Without site.js, which marks the boxes that scroll as focusable
+	// but may not load: the page's own markup must do it.
+	it('on a phone, Tab reaches a wide table and the arrow keys scroll it',
+	async () => {
+		const signed = await suite.staff('petition');
+		const ctx = await suite.browser.newContext({
+			javaScriptEnabled: false,
+			storageState: await signed.ctx.storageState() });
+		await signed.ctx.close();
+		const page = await ctx.newPage();
+		await page.setViewportSize({ width: 375, height: 800 });
+		await page.goto(suite.srv.url + WRAPPED[2].url);
+		let tabs = 0;
+		do {
+			await page.keyboard.press('Tab');
+		} while (++tabs < 300 && !await page.evaluate(() =>
+			document.activeElement.matches('.table-wrap')));
+		const wrap = page.locator('.table-wrap:focus');
+		assert.equal(await wrap.count(), 1, 'Tab skips the table box');
+		const s = await wrap.evaluate((el) => {
+			const cs = getComputedStyle(el);
+			return { hidden: el.scrollWidth - el.clientWidth,
+				ring: el.matches(':focus-visible') &&
+					cs.outlineStyle !== 'none' &&
+					parseFloat(cs.outlineWidth) >= 2 };
+		});
+		assert.ok(s.hidden > HIDDEN_MIN, `${s.hidden}px hidden`);
+		assert.ok(s.ring, 'no focus ring on the table box');
+		assert.deepEqual(await page.evaluate(ringClippedBy), [],
+			'the focus ring is cut by');
+		await screenshot(page, 'layout-table-focus-375');
+		const x0 = await wrap.evaluate((el) => el.scrollLeft);
+		await page.keyboard.press('ArrowRight');
+		// The scroll may be animated, and the page runs no script
+		// to wait in.
+		let x = x0;
+		for (let i = 0; i < 50 && x <= x0; i++) {
+			await page.waitForTimeout(100);
+			x = await wrap.evaluate((el) => el.scrollLeft);
+		}
+		assert.ok(x > x0, `ArrowRight left scrollLeft at ${x}`);
+		await ctx.close();
 	});
 
 	// A field the server refused is drawn in the danger colour, text

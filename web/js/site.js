@@ -148,28 +148,6 @@
 		}
 	});
 
-	/* ---- wide tables ---- */
-
-	/* A table that scrolls sideways must be reachable by keyboard
-	 * (WCAG 2.1.1); make its wrapper focusable only when it scrolls. */
-	function markScrollers() {
-		var wraps = document.querySelectorAll('.table-wrap');
-		var i, w;
-
-		for (i = 0; i < wraps.length; i++) {
-			w = wraps[i];
-			if (w.scrollWidth > w.clientWidth + 1) {
-				if (!w.hasAttribute('tabindex')) {
-					w.setAttribute('tabindex', '0');
-					w.setAttribute('data-scroll', '');
-				}
-			} else if (w.hasAttribute('data-scroll')) {
-				w.removeAttribute('tabindex');
-				w.removeAttribute('data-scroll');
-			}
-		}
-	}
-
 	/* The class can be set before the first paint of the body. */
 	applyFontSize(storedFontSize());
 	quietHtmx();
@@ -177,8 +155,6 @@
 	function ready() {
 		quietHtmx();
 		applyFontSize(storedFontSize());
-		markScrollers();
-		window.addEventListener('resize', markScrollers);
 	}
 
 	if (document.readyState === 'loading')

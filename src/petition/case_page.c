@@ -180,22 +180,12 @@ static void unmask_form(struct view *v)
 	     "显示完整信息</button></div></form>");
 }
 
-/* What the procedure calls the person the case is from.  A hotline
- * ticket comes by phone, website, app or WeChat, so not always from a
- * caller: the 12345 forms say 诉求人. */
-static const char *party_word(const char *procedure)
-{
-	if (desk_is_disclosure(procedure))
-		return "申请人";
-	return strcmp(procedure, "hotline") == 0 ? "诉求人" : "信访人";
-}
-
 static void party_card(struct view *v)
 {
 	struct buf *b = &v->r->out;
 	const struct party *p = &v->shown;
 	const char *sat = v->row.satisfaction;
-	const char *who = party_word(v->c.procedure);
+	const char *who = desk_party_word(v->c.procedure);
 	bool org = desk_case_org(&v->c);
 
 	html(b, "<section class=\"card\" aria-labelledby=\"party-h\">"

@@ -216,9 +216,9 @@ static void list_table(struct req *r, const struct desk_filter *f,
 	cal_day today = cal_day_of(clock_now());
 	size_t i;
 
-	if (desk_is_disclosure(f->procedure))
-		cols[2] = "申请人";
-	else if (!*f->procedure)
+	if (*f->procedure)
+		cols[2] = desk_party_word(f->procedure);
+	else
 		cols[2] = "信访人或申请人";
 	desk_ctx_init(r, r->db, &ctx);
 	html_table_wrap(&r->out, "list-cap");

@@ -21,6 +21,14 @@ bool desk_is_disclosure(const char *procedure)
 	return procedure && strcmp(procedure, "disclosure") == 0;
 }
 
+const char *desk_party_word(const char *procedure)
+{
+	if (desk_is_disclosure(procedure))
+		return "申请人";
+	return procedure && strcmp(procedure, "hotline") == 0 ? "诉求人" :
+								"信访人";
+}
+
 /* Whether the roles meet the read_roles of the newest definition of
  * `procedure` (every version of the desk's procedures names the same). */
 static bool reads_every(roleset roles, const char *procedure)

@@ -399,6 +399,9 @@ json_t *desk_form_fields(struct req *r, const struct wf_action *a);
 bool desk_procedure(const char *procedure);
 /* Whether `procedure` is the application for disclosure ("disclosure"). */
 bool desk_is_disclosure(const char *procedure);
+/* What the procedure calls the person a case is from: 申请人, 诉求人 (a
+ * 12345 ticket, by phone, website, app or WeChat) or 信访人. */
+const char *desk_party_word(const char *procedure);
 /* Whether the roles read every case of `procedure` (its definition's
  * read_roles); for "" whether they read every case of the petitions
  * office (petitions and hotline tickets). */

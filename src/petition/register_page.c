@@ -55,10 +55,11 @@ static void accused_select(struct buf *b, const struct desk_names *names,
 	     "事项须填写：该单位的人员将看不到事项内容和信访人信息。</p></div>");
 }
 
-static void party_fields(struct buf *b, struct req *r, bool ysq)
+static void party_fields(struct buf *b, struct req *r, const char *procedure)
 {
-	html(b, "<fieldset><legend>%s</legend>", ysq ? "申请人" :
-	     "信访人（诉求人）");
+	bool ysq = desk_is_disclosure(procedure);
+
+	html(b, "<fieldset><legend>%s</legend>", desk_party_word(procedure));
 	party_inputs(b, r, ysq ? PARTY_FORM_APPLICANT_STAFF :
 		     PARTY_FORM_STAFF);
 	html(b, "<p class=\"muted\">个人信息加密保存，页面上只显示遮蔽后的"
@@ -95,7 +96,7 @@ static int render_form(struct req *r, const struct workflow *w,
 	     "事项");
 	desk_action_fields(&r->out, w->create, "", values, &names);
 	html(&r->out, "</fieldset>");
-	party_fields(&r->out, r, ysq);
+	party_fields(&r->out, r, w->procedure);
 	if (!ysq)
 		accused_select(&r->out, &names, accused);
 	html(&r->out, "<div class=\"actions\"><button type=\"submit\" "

@@ -210,6 +210,14 @@ describe(`petitions and hotline desk (${backend})`, () => {
 		// the person a ticket is from, in the words of the 12345 forms
 		assert.match(ticket, /<h2 id="party-h">诉求人<\/h2>/);
 		assert.doesNotMatch(text(ticket), /信访人/);
+		// ... on the form that registers one and in the list of them
+		assert.match(await page(officer,
+			'/petitions/new?procedure=hotline'), /<legend>诉求人<\/legend>/);
+		assert.match(await page(officer,
+			'/petitions/new?procedure=petition'), /<legend>信访人<\/legend>/);
+		const list = await page(officer, '/petitions?procedure=hotline');
+		assert.match(list, /<th scope="col">诉求人<\/th>/);
+		assert.doesNotMatch(text(list), /信访人/);
 		await must(officer, id, 'dispatch', { dept: jfj });
 		await must(clerk, id, 'return', { return_reason: '不属于本单位职责' });
 		assert.equal(await state(officer, id), 'returned');

@@ -1,4 +1,4 @@
-/* i18n.c: Simplified to Traditional Chinese through OpenCC */
+/* i18n.c: Simplified and Traditional Chinese through OpenCC */
 #include "http/i18n.h"
 
 #include <opencc/opencc.h>
@@ -8,19 +8,14 @@
 #include "http/http.h"
 #include "http/server.h"
 
-char *i18n_convert(void **handle, const char *s)
+/* `s` through the converter of `config` in *handle, made on first use;
+ * a malloc'd string or NULL. */
+static char *convert(void **handle, const char *config, const char *s)
 {
-	char *out;
+	char *out, *copy;
 
-	/* OpenCC handles are not thread-safe: one per thread, made lazily
-	 * because loading the dictionaries takes a few milliseconds.  The
-	 * Taiwan standard forms (s2tw: 為, 眾, 裡, 核准, 峰) rather than
-	 * OpenCC's own (s2t: 爲, 衆, 裏, 覈准, 峯), which readers of
-	 * Traditional characters take for errors and which change the
-	 * names of shops and people; words are converted alike, without
-	 * Taiwan's vocabulary. */
 	if (!*handle) {
-		opencc_t cc = opencc_open("s2tw.json");
+		opencc_t cc = opencc_open(config);
 
 		if (cc == (opencc_t)-1)
 			return NULL;
@@ -30,12 +25,28 @@ char *i18n_convert(void **handle, const char *s)
 	if (!out)
 		return NULL;
 	/* OpenCC allocates with its own allocator; hand back ours. */
-	{
-		char *copy = xstrdup(out);
+	copy = xstrdup(out);
+	opencc_convert_utf8_free(out);
+	return copy;
+}
 
-		opencc_convert_utf8_free(out);
-		return copy;
-	}
+char *i18n_convert(void **handle, const char *s)
+{
+	/* OpenCC handles are not thread-safe: one per thread, made lazily
+	 * because loading the dictionaries takes a few milliseconds.  The
+	 * Taiwan standard forms (s2tw: 為, 眾, 裡, 核准, 峰) rather than
+	 * OpenCC's own (s2t: 爲, 衆, 裏, 覈准, 峯), which readers of
+	 * Traditional characters take for errors and which change the
+	 * names of shops and people; words are converted alike, without
+	 * Taiwan's vocabulary. */
+	return convert(handle, "s2tw.json", s);
+}
+
+char *i18n_to_hans(struct worker *w, const char *s)
+{
+	/* Taiwan's forms as well as OpenCC's own (tw2s knows both), since
+	 * visitors type either. */
+	return convert(&w->opencc_hans, "tw2s.json", s);
 }
 
 void i18n_close(void **handle)

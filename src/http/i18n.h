@@ -21,6 +21,12 @@ void req_hant_now(struct req *r);
 /* The request's body is in 繁體 already, if it asked for them. */
 void req_hant_written(struct req *r);
 
+/* What a visitor typed, in Simplified characters, as the records are
+ * written: malloc'd, or NULL when it cannot be converted (search it as
+ * typed then).  A reader of the 繁體 pages types 徵地 or 幹部; and a
+ * search box shown again on such a page holds the query converted. */
+char *i18n_to_hans(struct worker *w, const char *s);
+
 /* Convert a string with a converter owned by the caller's thread;
  * returns a malloc'd string or NULL.  For tools and tests. */
 char *i18n_convert(void **handle, const char *s);

@@ -554,6 +554,7 @@ static void worker_release(struct worker *w)
 	if (w->db)
 		db_close(w->db);
 	i18n_close(&w->opencc);
+	i18n_close(&w->opencc_hans);
 }
 
 static void server_signals(sigset_t *set)

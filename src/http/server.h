@@ -70,6 +70,7 @@ struct worker {
 	struct evhttp_bound_socket *bound;
 	struct db *db;
 	void *opencc;            /* opencc_t, created on first use */
+	void *opencc_hans;       /* the other way, for what visitors type */
 	atomic_int open_conns;
 	atomic_int inflight;     /* requests whose reply is not yet sent */
 	int64_t stop_started_ns;

@@ -24,6 +24,7 @@
 #include "core/utf8.h"
 #include "http/form.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/http.h"
 #include "http/layout.h"
 #include "http/server.h"
@@ -130,6 +131,19 @@ static void complain(struct permit_query *q, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* `s` in Simplified characters in `out`, or `s` itself when it cannot be
+ * converted or would not fit. */
+static const char *hans(struct req *r, const char *s, char *out, size_t n)
+{
+	char *t = i18n_to_hans(r->w, s);
+	bool fits = t && strlen(t) < n;
+
+	if (fits)
+		memcpy(out, t, strlen(t) + 1);
+	free(t);
+	return fits ? out : s;
+}
+
 int permit_query_read(struct req *r, struct permit_filter *f,
 		      struct permit_query *q)
 {
@@ -156,6 +170,8 @@ int permit_query_read(struct req *r, struct permit_filter *f,
 		q->bad |= PERMIT_BAD_Q;
 		complain(q, "查询内容太长，请不超过 %d 个字。",
 			 PERMIT_Q_MAX_CHARS);
+	} else if (*f->q) {
+		f->q = hans(r, f->q, q->q, sizeof(q->q));
 	}
 	if (*page && parse_int64(page, 1, INT64_MAX, &n)) {
 		q->bad |= PERMIT_BAD_PAGE;

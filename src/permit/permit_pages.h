@@ -55,13 +55,16 @@ struct permit_query {
 	int first, last;           /* the years ?year= may name */
 	unsigned bad;              /* PERMIT_BAD_* */
 	char msg[320];             /* what is wrong and what is taken */
+	char q[4 * PERMIT_Q_MAX_CHARS + 1];  /* ?q= in Simplified characters */
 };
 
 /*
  * Read a list's ?year=, ?q= and ?page= into f->year, f->q and f->page,
  * and check them: a year from PERMIT_YEAR_FIRST (or the oldest
  * decision's, if older) to this year, or none; at most
- * PERMIT_Q_MAX_CHARS characters; a page from 1.  0, or a DB_E* code.
+ * PERMIT_Q_MAX_CHARS characters, searched in Simplified characters (a
+ * reader of the 繁體 page types, and is shown, Traditional ones); a page
+ * from 1.  0, or a DB_E* code.
  * When q->bad is set, q->msg says for the visitor what is wrong and what
  * is accepted, and the list is not to be shown.  A page beyond the end
  * is left to permit_page_missing(), once the total is known.

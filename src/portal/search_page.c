@@ -14,12 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <opencc/opencc.h>
-
 #include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/http.h"
 #include "http/layout.h"
 #include "http/ratelimit.h"
@@ -279,30 +278,10 @@ static void pager(struct buf *b, const struct view *v, int64_t pages)
 	html(b, "</ul></nav>");
 }
 
-/* The query in Simplified characters, malloc'd, or NULL to search it as
- * typed.  A visitor reading the 繁體 page may well type 徵地 or 幹部, and
- * the items are written in Simplified characters.  Opening OpenCC's
- * converter costs under a millisecond, only for those visitors. */
-static char *to_hans(const char *q)
-{
-	opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-	char *out, *s = NULL;
-
-	if (cc == (opencc_t)-1)
-		return NULL;
-	out = opencc_convert_utf8(cc, q, strlen(q));
-	if (out) {
-		s = xstrdup(out);
-		opencc_convert_utf8_free(out);
-	}
-	opencc_close(cc);
-	return s;
-}
-
 /* Run the search and write its results; 0 or a DB_E* code. */
 static int results(struct req *r, const struct view *v)
 {
-	char *hans = r->hant ? to_hans(v->q) : NULL;
+	char *hans = i18n_to_hans(r->w, v->q);
 	struct search_q q = { v->q, v->cat ? v->cat->id : 0, v->year,
 			      (v->page - 1) * PAGE_SIZE, PAGE_SIZE };
 	struct buf list = BUF_INIT, *b = &r->out;

@@ -295,6 +295,16 @@ describe(`permits register (${backend})`, () => {
 		const company = /href="\/gk\/permits\/(\d+)"/.exec((await anon.get(
 			'/gk/permits?q=' + encodeURIComponent('新高许〔2024〕0001号')))
 			.bodyText)[1];
+		// the 繁體 page shows its search box in Traditional characters,
+		// and what it sends back finds the same decision
+		const tw = new Client(srv.url);
+		tw.cookies.set('fz_lang', 'hant');
+		const trad = await tw.get('/gk/permits?q=' +
+			encodeURIComponent('新高許〔2024〕0001號'));
+		assert.equal(trad.status, 200);
+		assert.match(trad.bodyText, /value="新高許〔2024〕0001號"/);
+		assert.match(trad.bodyText,
+			new RegExp(`href="/gk/permits/${company}"`));
 		const rec = await anon.get(`/gk/permits/${company}`);
 		assert.match(rec.bodyText, new RegExp(CODE));
 		assert.match(rec.bodyText, new RegExp(COMPANY));

@@ -278,7 +278,9 @@ static void pager(struct buf *b, const struct view *v, int64_t pages)
 	html(b, "</ul></nav>");
 }
 
-/* Run the search and write its results; 0 or a DB_E* code. */
+/* Run the search and write its results; 0, 1 when the page asked for is
+ * past the last (said on the page; 404 as for the sections), or a DB_E*
+ * code. */
 static int results(struct req *r, const struct view *v)
 {
 	char *hans = i18n_to_hans(r->w, v->q);
@@ -318,7 +320,7 @@ static int results(struct req *r, const struct view *v)
 	pager(b, v, pages);
 	html(b, "</section>");
 	buf_release(&list);
-	return 0;
+	return total && v->page > pages;
 }
 
 /* ---- the page ---- */
@@ -335,11 +337,11 @@ static int render(struct req *r, struct view *v, const char *error,
 	if (!error && v->q)
 		rc = results(r, v);
 	portal_end(r);
-	if (rc) {
+	if (rc < 0) {
 		buf_reset(&r->out);
 		return req_db_fail(r, rc);
 	}
-	return status;
+	return rc ? 404 : status;
 }
 
 /* What is wrong with the query, or NULL. */

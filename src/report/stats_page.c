@@ -597,9 +597,9 @@ int page_case_stats_list(struct req *r)
 		html(&r->out, "，法律顾问介入 %I 次", l.legal);
 	html(&r->out, "。</p>");
 	if (l.closed)
-		html(&r->out, "<p class=\"muted\">没有链接的案件编号属于其他"
-		     "部门办理的事项，本页只列出统计所需的信息；如需查看，请联系"
-		     "承办部门。</p>");
+		html(&r->out, "<p class=\"muted\">没有链接的案件编号是由其他"
+		     "部门承办、您所在部门未参与的事项，本页只列出统计所需的信息；"
+		     "如需查看，请联系承办部门。</p>");
 	html(&r->out, "<p><a href=\"/stats/cases?year=%d%r\">返回统计表"
 	     "</a></p>", f.year, f.dept_id ? "&amp;by=dept" : "");
 	html_table_wrap(&r->out, "cases-cap");

@@ -188,7 +188,8 @@ describe(`portal search (${backend})`, () => {
 			for (const h of hits(html))
 				seen.add(h.href);
 			assert.equal(seen.size, 24);
-			html = await get(c, { q: '蜉蝣', page: '9' });
+			// past the last page: said on the page, 404 as for sections
+			html = await get(c, { q: '蜉蝣', page: '9' }, 404);
 			assert.match(html, /没有第 9 页/);
 			assert.equal(hits(html).length, 0);
 			// newest first among the title hits
@@ -244,8 +245,9 @@ describe(`portal search (${backend})`, () => {
 		const html = await get(c, { c: 'zz' }, 400);
 		assert.match(html, /没有这个栏目/);
 		assert.match(html, /<option value="" selected>全部栏目/);
-		// a page beyond the hits is still answered as before
-		assert.match(await get(c, { q: '鸬鹚', page: '1000' }), /没有第 1000 页/);
+		// a page beyond the hits is said so, with 404 as for sections
+		assert.match(await get(c, { q: '鸬鹚', page: '1000' }, 404),
+			/没有第 1000 页/);
 	});
 
 	it('the search boxes take as many characters as the server', async () => {

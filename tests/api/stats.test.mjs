@@ -571,7 +571,7 @@ describe('case statistics of the demonstration data', () => {
 		assert.ok(linked.length < rows.length, 'some are others\'');
 		for (const href of linked)
 			assert.equal((await c.get(href)).status, 200, href);
-		assert.match(res.bodyText, /没有链接的案件编号属于其他部门/);
+		assert.match(res.bodyText, /没有链接的案件编号是由其他部门承办/);
 		const leader = await loginAs(srv, 'leader');
 		const all = (await leader.get('/stats/cases/list?procedure=' +
 			'hotline&year=2022')).bodyText;

@@ -18,6 +18,9 @@
 #define FZ_ERR (-1)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A number #defined as a string literal, for SQL and messages. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define FZ_NORETURN __attribute__((noreturn))
 #define FZ_UNUSED __attribute__((unused))
 

@@ -24,6 +24,8 @@
 
 #define NAME_MAX_CHARS 50
 #define ORG_NAME_MAX_CHARS 100  /* registered names run longer */
+#define NAME_HINT "法人或其他组织填写其全称（不超过 " \
+	STR(ORG_NAME_MAX_CHARS) " 字）；个人姓名不超过 " STR(NAME_MAX_CHARS) " 字"
 #define ADDRESS_MAX_CHARS 200
 #define EMAIL_MAX_CHARS 100
 #define DUP_MAX 10
@@ -474,8 +476,7 @@ static const struct {
 		  [ON] = " required autocomplete=\"name\"",
 		  [AST] = " autocomplete=\"off\"",
 		  [AON] = " required autocomplete=\"name\"" },
-		{ [AST] = "法人或其他组织填写其全称",
-		  [AON] = "法人或其他组织填写其全称" } },
+		{ [AST] = NAME_HINT, [AON] = NAME_HINT } },
 	[IN_ID_NUMBER] = { "p_id_number", 24,
 		{ [ST] = "公民身份号码", [ON] = "公民身份号码（选填）",
 		  [AST] = "身份证件号码", [AON] = "身份证件号码" },

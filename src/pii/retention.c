@@ -18,8 +18,6 @@
 #include "store/store.h"
 
 #define TABLE_PREFIX "petitioner."
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 static const struct actor system_actor = { 0, "system", "", NULL, NULL };
 

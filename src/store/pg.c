@@ -28,8 +28,6 @@
 /* The advisory lock that serialises write transactions. */
 #define TX_LOCK_KEY "727"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 struct pg_db {
 	struct db base;

@@ -4,7 +4,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include "audit/labels.h"
 #include "audit/query.h"
 #include "core/clock.h"
 #include "core/util.h"
@@ -18,7 +22,7 @@
 
 enum {
 	C_SEQ, C_LOCAL, C_UTC, C_ACTOR, C_ACTOR_ID, C_ROLE, C_IP, C_ACTION,
-	C_OBJECT, C_OUTCOME, C_DETAILS, C_RID, C_COUNT
+	C_ACTION_NAME, C_OBJECT, C_OUTCOME, C_DETAILS, C_RID, C_COUNT
 };
 
 static const struct {
@@ -33,6 +37,7 @@ static const struct {
 	[C_ROLE] = { "角色", 20 },
 	[C_IP] = { "来源地址", 17 },
 	[C_ACTION] = { "操作", 22 },
+	[C_ACTION_NAME] = { "操作名称", 18 },
 	[C_OBJECT] = { "对象", 20 },
 	[C_OUTCOME] = { "结果", 8 },
 	[C_DETAILS] = { "详情", 60 },
@@ -66,6 +71,18 @@ static bool failed(const struct sheet *s)
 	return s->x->err != LXW_NO_ERROR;
 }
 
+/* The action's name as the page shows it (a step of a case by its
+ * procedure's label, named in the details); empty when it has none. */
+static void put_action_name(struct sheet *s, const struct audit_row *e)
+{
+	json_t *d = strncmp(e->action, "case.", 5) == 0 ?
+		    json_loads(e->details ? e->details : "", 0, NULL) : NULL;
+	const char *name = audit_action_label(e->action, d);
+
+	put_text(s, C_ACTION_NAME, name ? name : "", NULL);
+	json_decref(d);
+}
+
 static int put_entry(const struct audit_row *e, void *arg)
 {
 	struct sheet *s = arg;
@@ -90,6 +107,7 @@ static int put_entry(const struct audit_row *e, void *arg)
 	put_text(s, C_ROLE, buf_cstr(&roles), NULL);
 	put_text(s, C_IP, e->source_ip, NULL);
 	put_text(s, C_ACTION, e->action, NULL);
+	put_action_name(s, e);
 	put_text(s, C_OBJECT, e->object, NULL);
 	put_text(s, C_OUTCOME, audit_outcome_name(e->outcome), NULL);
 	/* JSON as jansson wrote it: its control characters are escaped. */

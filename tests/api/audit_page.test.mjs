@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { backends, startServer, Client, loginAs } from './lib/harness.mjs';
 import { sqlOut } from './lib/sql.mjs';
 import { form } from './lib/fixtures.mjs';
+import { workbook } from './lib/xlsx.mjs';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n' +
 	'trailer << /Root 1 0 R >>\n%%EOF\n');
@@ -97,6 +98,21 @@ describe(`audit page in Chinese (${backend})`, () => {
 		assert.match(page.bodyText, /<input id="action"[^>]*value="登录"/);
 		assert.match(page.bodyText,
 			/href="\/audit\/export\.xlsx\?upto=\d+&amp;action=login"/);
+	});
+
+	it('the export names the actions beside their codes', async () => {
+		const x = await au.get('/audit/export.xlsx?action=login');
+		assert.equal(x.status, 200);
+		const wb = workbook(x.buffer);
+		const rows = wb.sheets[wb.names[0]].rows;
+		const head = rows[0];
+		const code = head.indexOf('操作');
+		assert.ok(code >= 0, head.join(' '));
+		assert.equal(head[code + 1], '操作名称');
+		const entries = rows.slice(1).filter((r) => r[code] === 'login');
+		assert.ok(entries.length > 0, 'login entries');
+		for (const r of entries)
+			assert.equal(r[code + 1], '登录');
 	});
 
 	it('shows details as named pairs, escaped, with the record as stored',

@@ -198,13 +198,6 @@ const char *permit_field_invalid(const struct permit_query *q, unsigned bad)
 
 /* ---- small things ---- */
 
-static const char *fstr(struct req *r, const char *k)
-{
-	const char *s = req_form(r, k);
-
-	return s ? s : "";
-}
-
 static void free_names(char **v)
 {
 	size_t i;
@@ -554,7 +547,7 @@ static int render_form(struct req *r, const struct permit_report *rep,
 	if (rep)
 		problems_box(r, rep);
 	form_begin_files(r, "/permits", NULL);
-	form_text(b, "item", "许可事项", post ? fstr(r, "item") : "",
+	form_text(b, "item", "许可事项", post ? req_form_str(r, "item") : "",
 		  PERMIT_ITEM_MAX, " required list=\"permit-items\"", NULL);
 	html(b, "<datalist id=\"permit-items\">");
 	for (i = 0; i < ARRAY_SIZE(common_items); i++)
@@ -564,28 +557,28 @@ static int render_form(struct req *r, const struct permit_report *rep,
 	html(b, "</datalist>");
 	free_names(items);
 	form_text(b, "decision_no", "决定文书号", post ?
-		  fstr(r, "decision_no") : "", PERMIT_NUMBER_MAX, " required",
+		  req_form_str(r, "decision_no") : "", PERMIT_NUMBER_MAX, " required",
 		  "如 新高许〔2022〕0001号");
-	form_text(b, "holder", "行政相对人名称", post ? fstr(r, "holder") : "",
+	form_text(b, "holder", "行政相对人名称", post ? req_form_str(r, "holder") : "",
 		  PERMIT_HOLDER_MAX, " required", NULL);
 	form_text(b, "holder_code", "统一社会信用代码", post ?
-		  fstr(r, "holder_code") : "", 24,
+		  req_form_str(r, "holder_code") : "", 24,
 		  " required autocomplete=\"off\" spellcheck=\"false\"",
 		  "法人和其他组织填写 18 位统一社会信用代码；行政相对人是自然人"
 		  "的，填写其身份证号码，仅用于核验，不保存、不公开");
 	date_input(b, "decided_on", "许可决定日期", post ?
-		   fstr(r, "decided_on") : "", true);
+		   req_form_str(r, "decided_on") : "", true);
 	date_input(b, "valid_from", "有效期自（选填）", post ?
-		   fstr(r, "valid_from") : "", false);
+		   req_form_str(r, "valid_from") : "", false);
 	form_text(b, "valid_to", "有效期至（选填）", post ?
-		  fstr(r, "valid_to") : "", 20, NULL,
+		  req_form_str(r, "valid_to") : "", 20, NULL,
 		  "日期，如 2027-03-04；没有期限的填写“长期”");
-	form_text(b, "authority", "许可机关", post ? fstr(r, "authority") :
+	form_text(b, "authority", "许可机关", post ? req_form_str(r, "authority") :
 		  DEFAULT_AUTHORITY, PERMIT_AUTHORITY_MAX, " required", NULL);
 	html(b, "<div class=\"field\"><label for=\"legal_basis\">许可依据"
 	     "（选填）</label><textarea id=\"legal_basis\" name=\"legal_basis\""
 	     " rows=\"3\" maxlength=\"%d\">%s</textarea></div>",
-	     PERMIT_BASIS_MAX, post ? fstr(r, "legal_basis") : "");
+	     PERMIT_BASIS_MAX, post ? req_form_str(r, "legal_basis") : "");
 	html(b, "<div class=\"field\"><label for=\"fulltext\">许可决定书全文"
 	     "（选填）</label><input id=\"fulltext\" name=\"fulltext\" "
 	     "type=\"file\" accept=\"%s\" aria-describedby=\"fulltext-hint\">"
@@ -752,7 +745,7 @@ static int render_import(struct req *r, const char *error,
 	     "<div class=\"actions\"><button type=\"submit\" class=\"primary\">"
 	     "上传</button><a href=\"/permits\">返回登记簿</a></div></form>",
 	     attach_accept(), attach_hint(),
-	     str_eq(fstr(r, "dry_run"), "1") ? " checked" : "");
+	     str_eq(req_form_str(r, "dry_run"), "1") ? " checked" : "");
 	page_end(r);
 	return status;
 }
@@ -795,7 +788,7 @@ static bool sheet_name(const char *name)
 int page_permit_import(struct req *r)
 {
 	const struct upload *f = req_upload(r, "file", 0);
-	bool dry = str_eq(fstr(r, "dry_run"), "1");
+	bool dry = str_eq(req_form_str(r, "dry_run"), "1");
 	struct sent_files sent = { NULL, 0 };
 	struct permit_batch b = { 0 };
 	struct attach_store s;
